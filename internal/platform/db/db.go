@@ -1,0 +1,215 @@
+// Package db opens the database — embedded SQLite by default, PostgreSQL when a
+// postgres:// URL is given — and hides the few differences between the two.
+//
+// SQL in ebazhao is written once with `?` placeholders; Rebind turns them into
+// $1, $2 … for PostgreSQL. Timestamps are stored as fixed-width UTC text and dates
+// as ISO text, so both engines sort and compare them the same way.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
+	_ "modernc.org/sqlite"             // driver "sqlite"
+)
+
+// Engine names the database engine in use.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is a database handle that knows its engine.
+type DB struct {
+	*sql.DB
+	Engine Engine
+	// URL is the connection URL (PostgreSQL) or the file path (SQLite).
+	URL string
+}
+
+// ErrNotFound is returned (wrapped) when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// TimeLayout is the fixed-width UTC layout every timestamp column uses.
+const TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// Now formats t for a timestamp column.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// ParseTime reads a timestamp column.
+func ParseTime(s string) time.Time {
+	t, _ := time.Parse(TimeLayout, s)
+	return t
+}
+
+// SQLiteFile is the database file inside the data folder.
+const SQLiteFile = "ebazhao.db"
+
+// Open connects to url, or to the SQLite file in dataDir when url is empty.
+func Open(ctx context.Context, url, dataDir string) (*DB, error) {
+	if url == "" || strings.HasPrefix(url, "sqlite:") || strings.HasPrefix(url, "file:") {
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
+		if path == "" {
+			if dataDir == "" {
+				return nil, errors.New("db: no data folder and no database URL")
+			}
+			if err := os.MkdirAll(dataDir, 0o750); err != nil {
+				return nil, fmt.Errorf("db: create data folder: %w", err)
+			}
+			path = filepath.Join(dataDir, SQLiteFile)
+		}
+		return openSQLite(ctx, path)
+	}
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		sdb, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("db: open postgres: %w", err)
+		}
+		sdb.SetMaxOpenConns(32)
+		sdb.SetMaxIdleConns(16)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+		if err := sdb.PingContext(ctx); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("db: connect postgres: %w", err)
+		}
+		return &DB{DB: sdb, Engine: Postgres, URL: url}, nil
+	}
+	return nil, fmt.Errorf("db: unsupported database URL %q (use postgres://… or leave empty for SQLite)", url)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	// WAL lets readers run beside one writer; synchronous(FULL) makes every
+	// committed receipt survive a power cut; immediate transactions take the write
+	// lock up front so two writers queue instead of failing with SQLITE_BUSY.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(15000)&_pragma=synchronous(FULL)&_txlock=immediate"
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(8)
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+	}
+	return &DB{DB: sdb, Engine: SQLite, URL: path}, nil
+}
+
+// Rebind rewrites ? placeholders for the engine.
+func (d *DB) Rebind(q string) string { return rebind(d.Engine, q) }
+
+func rebind(e Engine, q string) string {
+	if e != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Exec, Query and QueryRow take ?-placeholder SQL.
+func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return d.DB.ExecContext(ctx, d.Rebind(q), args...)
+}
+func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.DB.QueryContext(ctx, d.Rebind(q), args...)
+}
+func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.DB.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// Tx is a transaction that rebinds like DB.
+type Tx struct {
+	*sql.Tx
+	Engine Engine
+}
+
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, rebind(t.Engine, q), args...)
+}
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, rebind(t.Engine, q), args...)
+}
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, rebind(t.Engine, q), args...)
+}
+
+// Querier is what both DB and Tx offer; storage code takes it so a caller can
+// run it inside its own transaction.
+type Querier interface {
+	Exec(ctx context.Context, q string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// InTx runs fn in a transaction, committing if it returns nil. On PostgreSQL a
+// serialization failure or deadlock is retried a few times.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = d.inTxOnce(ctx, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	return err
+}
+
+func (d *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := d.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	tx := &Tx{Tx: stx, Engine: d.Engine}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01") ||
+		strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY")
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "UNIQUE constraint failed")
+}
