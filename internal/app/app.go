@@ -1,0 +1,317 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"ebazhao/internal/admin"
+	"ebazhao/internal/migrations"
+	"ebazhao/internal/office"
+	"ebazhao/internal/person"
+	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/web"
+	webassets "ebazhao/web"
+)
+
+// Version is set at build time (-ldflags "-X ebazhao/internal/app.Version=…").
+var Version = "dev"
+
+// App is a running ebazhao: database, services and HTTP handler.
+type App struct {
+	Config  Config
+	DB      *db.DB
+	Log     *slog.Logger
+	Auth    *auth.Service
+	Kit     *web.Kit
+	Offices *office.Store
+	Persons *person.Store
+	openapi []byte
+}
+
+// OpenDB opens and migrates the configured database.
+func OpenDB(ctx context.Context, c Config) (*db.DB, error) {
+	d, err := db.Open(ctx, c.DBURL, c.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := migrations.All()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx, ms); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New builds the application on an open, migrated database.
+func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error) {
+	if c.Policy.MaxFailures == 0 {
+		c.Policy = auth.DefaultPolicy()
+	}
+	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}}
+	tmpl, _ := fs.Sub(webassets.FS, "templates")
+	static, _ := fs.Sub(webassets.FS, "static")
+	kit, err := web.New(web.Options{Auth: a.Auth, DB: d, Log: log, Templates: tmpl, Static: static,
+		SecureCookies: c.TLSCert != "", Version: Version})
+	if err != nil {
+		return nil, err
+	}
+	a.Kit = kit
+	kit.Nav = []web.NavItem{
+		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},
+		{Key: "admin", Label: "系統管理", Href: "/admin", Perm: auth.UserManage, Keys: "Alt+M"},
+		{Key: "audit", Label: "稽核紀錄", Href: "/admin/audit", Perm: auth.AuditView},
+	}
+	if err := a.Offices.SeedTaichung(ctx); err != nil {
+		return nil, fmt.Errorf("seed offices: %w", err)
+	}
+	if err := a.ensureAdmin(ctx); err != nil {
+		return nil, err
+	}
+	a.routes()
+	if a.openapi, err = buildOpenAPI(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ensureAdmin creates a first admin with a one-time password when no user exists,
+// so a fresh non-demo installation can be entered.
+func (a *App) ensureAdmin(ctx context.Context) error {
+	var n int
+	if err := a.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 || a.Config.Demo {
+		return nil
+	}
+	o, err := a.Offices.ByCode(ctx, "xitun")
+	if err != nil {
+		return err
+	}
+	_, pw, err := a.Auth.CreateUser(ctx, audit.Actor{Username: "system"}, auth.NewUser{Username: "admin", DisplayName: "系統管理員", OfficeID: o.ID, Role: auth.Admin})
+	if err != nil {
+		return err
+	}
+	a.Log.Warn("created the first administrator; change the password at first login", "username", "admin", "one_time_password", pw)
+	fmt.Fprintf(os.Stderr, "\n  First start: administrator account 'admin', one-time password: %s\n\n", pw)
+	return nil
+}
+
+func (a *App) routes() {
+	k := a.Kit
+	k.Public("GET /healthz", a.healthz)
+	k.Public("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/json")
+		_, err := w.Write(a.openapi)
+		return err
+	})
+	k.Public("GET /login", a.loginForm)
+	k.Public("POST /login", a.login)
+	k.Page("POST /logout", "", a.logout)
+	k.Page("GET /password", "", a.passwordForm)
+	k.Page("POST /password", "", a.changePassword)
+	k.Page("POST /counter", "", a.selectCounter)
+	k.Page("GET /{$}", "", a.home)
+	k.API("GET /api/v1/me", "", a.apiMe)
+	(&person.Handlers{Kit: k, Store: a.Persons}).Routes()
+	(&admin.Handlers{Kit: k, Auth: a.Auth, Offices: a.Offices}).Routes()
+}
+
+// Handler is the HTTP handler of the whole application.
+func (a *App) Handler() http.Handler { return a.Kit.Handler() }
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var one int
+	if err := a.DB.QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return web.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "database": err.Error()})
+	}
+	return web.JSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(a.DB.Engine), "version": Version})
+}
+
+func (a *App) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if web.User(r) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	return a.Kit.Render(w, r, "login", "登入", map[string]any{"Next": r.URL.Query().Get("next"), "Demo": a.Config.Demo})
+}
+
+func (a *App) login(w http.ResponseWriter, r *http.Request) error {
+	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
+	next := web.SafeNext(r.PostFormValue("next"))
+	u, err := a.Auth.Authenticate(r.Context(), username, password, web.ClientAddr(r))
+	if err != nil {
+		if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrLocked) || errors.Is(err, auth.ErrInactive) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return a.Kit.Render(w, r, "login", "登入", map[string]any{"Next": next, "Username": username, "Error": err.Error(), "Demo": a.Config.Demo})
+		}
+		return err
+	}
+	tok, err := a.Auth.CreateSession(r.Context(), u, web.ClientAddr(r))
+	if err != nil {
+		return err
+	}
+	a.Kit.SetSessionCookie(w, tok)
+	if a.Auth.PasswordExpired(u) {
+		http.Redirect(w, r, "/password", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (a *App) logout(w http.ResponseWriter, r *http.Request) error {
+	if s := web.Session(r); s != nil {
+		a.Auth.DeleteSession(r.Context(), s.ID)
+		a.Kit.Audit(r, "logout", "user", fmt.Sprint(s.User.ID), "", "ok", "")
+	}
+	a.Kit.ClearSessionCookie(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (a *App) passwordForm(w http.ResponseWriter, r *http.Request) error {
+	return a.Kit.Render(w, r, "password", "變更密碼", map[string]any{"Expired": a.Auth.PasswordExpired(web.User(r)), "MinLen": a.Auth.Policy.MinPasswordLen})
+}
+
+func (a *App) changePassword(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	oldPW, newPW, confirm := r.PostFormValue("old_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
+	var err error
+	if newPW != confirm {
+		err = errors.New("兩次輸入的新密碼不一致")
+	} else {
+		err = a.Auth.ChangePassword(r.Context(), u, oldPW, newPW, web.ClientAddr(r))
+	}
+	if err != nil {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return a.Kit.Render(w, r, "password", "變更密碼", map[string]any{"Expired": a.Auth.PasswordExpired(u), "MinLen": a.Auth.Policy.MinPasswordLen, "Error": err.Error()})
+	}
+	return web.Redirect(w, r, "/", "密碼已變更")
+}
+
+func (a *App) selectCounter(w http.ResponseWriter, r *http.Request) error {
+	s := web.Session(r)
+	var id int64
+	fmt.Sscan(r.PostFormValue("counter_id"), &id)
+	if id != 0 {
+		c, err := a.Offices.CounterByID(r.Context(), id)
+		if err != nil || c.OfficeID != s.User.OfficeID {
+			return web.BadRequest("請選擇本所的櫃檯")
+		}
+	}
+	if err := a.Auth.SetSessionCounter(r.Context(), s.ID, id); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/", "已設定工作櫃檯")
+}
+
+// HomeCount is one figure on a user's home page.
+type HomeCount struct {
+	Label string
+	Value int64
+	Href  string
+}
+
+func (a *App) home(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	ctx := r.Context()
+	start, end := dayBounds(time.Now())
+	var counts []HomeCount
+	count := func(label, href, q string, args ...any) {
+		var n int64
+		if err := a.DB.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+			a.Log.Error("home count", "label", label, "err", err)
+			return
+		}
+		counts = append(counts, HomeCount{Label: label, Value: n, Href: href})
+	}
+	count("今日本人查閱民眾資料", "", `SELECT COUNT(*) FROM audit_log WHERE user_id = ? AND action = 'person.view' AND at >= ? AND at < ?`, u.ID, start, end)
+	if u.Can(auth.AuditView) {
+		count("今日本所登入次數", "/admin/audit?action=login", `SELECT COUNT(*) FROM audit_log WHERE office_id = ? AND action = 'login' AND outcome = 'ok' AND at >= ? AND at < ?`, u.OfficeID, start, end)
+		count("今日本所拒絕存取", "/admin/audit?outcome=denied", `SELECT COUNT(*) FROM audit_log WHERE office_id = ? AND outcome = 'denied' AND at >= ? AND at < ?`, u.OfficeID, start, end)
+	}
+	if u.Can(auth.CityWide) {
+		count("全市民眾資料筆數", "/persons", `SELECT COUNT(*) FROM persons`)
+	}
+	var counters []office.Counter
+	if s := web.Session(r); s != nil {
+		counters, _ = a.Offices.Counters(ctx, u.OfficeID)
+	}
+	return a.Kit.Render(w, r, "home", "首頁", map[string]any{"Counts": counts, "Counters": counters, "Role": u.Role.Label()})
+}
+
+// dayBounds returns the UTC timestamps bounding the Taipei day of t.
+func dayBounds(t time.Time) (string, string) {
+	loc := rocdate.Taipei
+	l := t.In(loc)
+	s := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+	return db.FormatTime(s), db.FormatTime(s.Add(24 * time.Hour))
+}
+
+func (a *App) apiMe(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	perms := u.Role.Permissions()
+	sort.Slice(perms, func(i, j int) bool { return perms[i] < perms[j] })
+	return web.JSON(w, http.StatusOK, map[string]any{"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
+		"office_id": u.OfficeID, "office": u.OfficeName, "permissions": perms})
+}
+
+// buildOpenAPI merges the per-subsystem path fragments in web/openapi/.
+func buildOpenAPI() ([]byte, error) {
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "ebazhao 戶政 e把罩 API", "version": Version,
+			"description": "JSON API of ebazhao. Authenticate with `Authorization: Bearer <token>` (`ebazhao token create --user NAME`). Dates are ISO YYYY-MM-DD. Errors are {\"error\": \"…\"} with a Chinese message."},
+		"components": map[string]any{"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
+		"security":   []any{map[string]any{"bearer": []any{}}},
+	}
+	paths, schemas := map[string]any{}, map[string]any{}
+	files, err := fs.Glob(webassets.FS, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		b, err := fs.ReadFile(webassets.FS, f)
+		if err != nil {
+			return nil, err
+		}
+		var frag struct {
+			Paths      map[string]any `json:"paths"`
+			Components struct {
+				Schemas map[string]any `json:"schemas"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(b, &frag); err != nil {
+			return nil, fmt.Errorf("openapi fragment %s: %w", f, err)
+		}
+		for p, v := range frag.Paths {
+			paths[p] = v
+		}
+		for n, v := range frag.Components.Schemas {
+			schemas[n] = v
+		}
+	}
+	doc["paths"] = paths
+	doc["components"].(map[string]any)["schemas"] = schemas
+	return json.MarshalIndent(doc, "", "  ")
+}

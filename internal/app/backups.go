@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"ebazhao/internal/migrations"
+	"ebazhao/internal/platform/db"
+)
+
+// Migrations returns every embedded schema migration.
+func Migrations() ([]db.Migration, error) { return migrations.All() }
+
+// RunBackups takes a backup every Config.BackupEvery (first one shortly after
+// start if none was taken in the last interval) and keeps the newest BackupKeep
+// (作業規範 肆.三: 每日異動資料由系統自動執行備份).
+func (a *App) RunBackups(ctx context.Context) {
+	every := a.Config.BackupEvery
+	if every <= 0 {
+		return
+	}
+	dir := a.Config.Backups()
+	pattern := "ebazhao-*." + map[db.Engine]string{db.SQLite: "db", db.Postgres: "pgdump"}[a.DB.Engine]
+	wait := time.Minute
+	if files, _ := filepath.Glob(filepath.Join(dir, pattern)); len(files) > 0 {
+		if t, err := time.Parse("20060102T150405Z", trimBackupName(filepath.Base(files[len(files)-1]))); err == nil {
+			if next := time.Until(t.Add(every)); next > wait {
+				wait = next
+			}
+		}
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		file := filepath.Join(dir, db.BackupName(a.DB.Engine, time.Now()))
+		start := time.Now()
+		if err := a.DB.Backup(ctx, file); err != nil {
+			a.Log.Error("automatic backup failed", "file", file, "err", err)
+			timer.Reset(time.Hour) // retry sooner than a day
+			continue
+		}
+		if err := db.RotateBackups(dir, pattern, a.Config.BackupKeep); err != nil {
+			a.Log.Error("backup rotation failed", "err", err)
+		}
+		a.Log.Info("automatic backup written", "file", file, "seconds", time.Since(start).Seconds())
+		timer.Reset(every)
+	}
+}
+
+func trimBackupName(name string) string {
+	const prefix = "ebazhao-"
+	if len(name) < len(prefix)+16 {
+		return ""
+	}
+	return name[len(prefix) : len(prefix)+16]
+}

@@ -1,0 +1,81 @@
+// Package app wires ebazhao together: configuration, database, subsystems,
+// routes, background jobs and the HTTP server.
+package app
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"ebazhao/internal/platform/auth"
+)
+
+// Config is everything the binary can be told, by flag or environment.
+type Config struct {
+	Addr         string
+	DataDir      string
+	DBURL        string
+	Demo         bool
+	DemoPassword string
+	TLSCert      string
+	TLSKey       string
+	BackupKeep   int
+	BackupEvery  time.Duration
+	BackupDir    string
+	LogFormat    string
+	Policy       auth.Policy
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// DefaultDataDir is ./data unless EBAZHAO_DATA says otherwise.
+func DefaultDataDir() string { return env("EBAZHAO_DATA", "data") }
+
+// DataFlags registers --data and --db (with EBAZHAO_DATA, EBAZHAO_DB) on fs.
+func DataFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DataDir, "data", DefaultDataDir(), "data folder (SQLite database, files, backups) [EBAZHAO_DATA]")
+	fs.StringVar(&c.DBURL, "db", env("EBAZHAO_DB", ""), "database URL, e.g. postgres://user@host/db; empty: SQLite in the data folder [EBAZHAO_DB]")
+}
+
+// ServeFlags registers the serve command's flags.
+func ServeFlags(fs *flag.FlagSet, c *Config) {
+	DataFlags(fs, c)
+	c.Policy = auth.DefaultPolicy()
+	p := &c.Policy
+	fs.StringVar(&c.Addr, "addr", env("EBAZHAO_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT [EBAZHAO_ADDR]")
+	fs.BoolVar(&c.Demo, "demo", env("EBAZHAO_DEMO", "") == "1", "seed demo offices, accounts and people [EBAZHAO_DEMO=1]")
+	fs.StringVar(&c.DemoPassword, "demo-password", env("EBAZHAO_DEMO_PASSWORD", "demo"), "password of the demo accounts")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("EBAZHAO_TLS_CERT", ""), "TLS certificate file (enables HTTPS) [EBAZHAO_TLS_CERT]")
+	fs.StringVar(&c.TLSKey, "tls-key", env("EBAZHAO_TLS_KEY", ""), "TLS key file [EBAZHAO_TLS_KEY]")
+	fs.IntVar(&c.BackupKeep, "backup-keep", envInt("EBAZHAO_BACKUP_KEEP", 14), "daily backups to keep [EBAZHAO_BACKUP_KEEP]")
+	fs.DurationVar(&c.BackupEvery, "backup-every", 24*time.Hour, "interval of automatic backups (0 disables)")
+	fs.StringVar(&c.BackupDir, "backup-dir", env("EBAZHAO_BACKUP_DIR", ""), "backup folder (default DATA/backups) [EBAZHAO_BACKUP_DIR]")
+	fs.StringVar(&c.LogFormat, "log-format", env("EBAZHAO_LOG_FORMAT", "text"), "log format: text or json [EBAZHAO_LOG_FORMAT]")
+	fs.IntVar(&p.MinPasswordLen, "password-min-length", envInt("EBAZHAO_PASSWORD_MIN_LENGTH", p.MinPasswordLen), "minimum password length")
+	fs.DurationVar(&p.PasswordMaxAge, "password-max-age", p.PasswordMaxAge, "password age before a change is required (0: never)")
+	fs.IntVar(&p.MaxFailures, "lockout-failures", envInt("EBAZHAO_LOCKOUT_FAILURES", p.MaxFailures), "failed logins before lockout")
+	fs.DurationVar(&p.LockDuration, "lockout-duration", p.LockDuration, "lockout duration")
+	fs.DurationVar(&p.IdleTimeout, "session-idle", p.IdleTimeout, "session idle timeout")
+}
+
+// Backups returns the backup folder.
+func (c *Config) Backups() string {
+	if c.BackupDir != "" {
+		return c.BackupDir
+	}
+	return filepath.Join(c.DataDir, "backups")
+}

@@ -1,0 +1,421 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
+)
+
+// Cookie names.
+const (
+	SessionCookie = "ebz_session"
+	csrfCookie    = "ebz_csrf"
+	// CSRFField is the form field (and X-CSRF-Token header) carrying the token.
+	CSRFField = "csrf_token"
+)
+
+// Options configure New.
+type Options struct {
+	Auth          *auth.Service
+	DB            *db.DB
+	Log           *slog.Logger
+	Templates     fs.FS // *.html page templates plus layout.html
+	Static        fs.FS // files served under /static/
+	SecureCookies bool
+	Version       string
+}
+
+// New builds the kit and parses every template; a broken template fails start-up.
+func New(o Options) (*Kit, error) {
+	k := &Kit{Auth: o.Auth, DB: o.DB, Log: o.Log, SecureCookies: o.SecureCookies, Version: o.Version,
+		mux: http.NewServeMux(), static: o.Static, templates: map[string]*template.Template{}}
+	k.metrics = newMetrics()
+	if err := k.hashAssets(); err != nil {
+		return nil, err
+	}
+	if err := k.parseTemplates(o.Templates); err != nil {
+		return nil, err
+	}
+	k.mux.Handle("GET /static/", http.StripPrefix("/static/", k.staticHandler()))
+	k.mux.Handle("GET /metrics", promhttp.HandlerFor(k.metrics.reg, promhttp.HandlerOpts{}))
+	return k, nil
+}
+
+// Funcs are available in every template.
+func (k *Kit) funcs() template.FuncMap {
+	return template.FuncMap{
+		"roc":      rocdate.Format,
+		"rocShort": rocdate.FormatShort,
+		"rocLong":  rocdate.FormatLong,
+		"rocTime":  rocdate.FormatDateTime,
+		"iso":      rocdate.ISO,
+		"asset":    k.AssetPath,
+		"can": func(u *auth.User, p string) bool { return u.Can(auth.Permission(p)) },
+		"add": func(a, b int) int { return a + b },
+		"money": func(n int64) string {
+			s := fmt.Sprint(n)
+			neg := strings.HasPrefix(s, "-")
+			s = strings.TrimPrefix(s, "-")
+			for i := len(s) - 3; i > 0; i -= 3 {
+				s = s[:i] + "," + s[i:]
+			}
+			if neg {
+				s = "-" + s
+			}
+			return s
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
+}
+
+func (k *Kit) parseTemplates(fsys fs.FS) error {
+	layout, err := template.New("layout.html").Funcs(k.funcs()).ParseFS(fsys, "layout.html")
+	if err != nil {
+		return fmt.Errorf("web: layout: %w", err)
+	}
+	pages, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		if p == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(fsys, p)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", p, err)
+		}
+		k.templates[strings.TrimSuffix(p, ".html")] = t
+	}
+	return nil
+}
+
+// HasTemplate reports whether a page template exists (checked at wiring time).
+func (k *Kit) HasTemplate(name string) bool { _, ok := k.templates[name]; return ok }
+
+func (k *Kit) hashAssets() error {
+	k.assetSums = map[string]string{}
+	if k.static == nil {
+		return nil
+	}
+	return fs.WalkDir(k.static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(k.static, p)
+		if err != nil {
+			return err
+		}
+		s := sha256.Sum256(b)
+		k.assetSums[p] = hex.EncodeToString(s[:4])
+		return nil
+	})
+}
+
+// AssetPath returns the cache-busting URL of a static file.
+func (k *Kit) AssetPath(name string) string {
+	return "/static/" + name + "?v=" + k.assetSums[name]
+}
+
+func (k *Kit) staticHandler() http.Handler {
+	fsrv := http.FileServerFS(k.static)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// Public registers a route anyone may reach (login page, public tips, health).
+func (k *Kit) Public(pattern string, h Handler) { k.handle(pattern, "", h, false) }
+
+// Page registers a browser route that needs a logged-in user holding perm
+// (perm "" means any logged-in user).
+func (k *Kit) Page(pattern string, perm auth.Permission, h Handler) { k.handle(pattern, perm, h, true) }
+
+// API registers a JSON route (session or bearer token) that needs perm.
+func (k *Kit) API(pattern string, perm auth.Permission, h Handler) { k.handle(pattern, perm, h, true) }
+
+// HandleRaw registers a plain http.Handler (e.g. server-sent events) behind perm.
+func (k *Kit) HandleRaw(pattern string, perm auth.Permission, h http.Handler) {
+	k.handle(pattern, perm, func(w http.ResponseWriter, r *http.Request) error { h.ServeHTTP(w, r); return nil }, true)
+}
+
+func (k *Kit) handle(pattern string, perm auth.Permission, h Handler, needUser bool) {
+	route := pattern
+	if i := strings.IndexByte(route, ' '); i >= 0 {
+		route = route[i+1:]
+	}
+	inner := h
+	if needUser {
+		inner = func(w http.ResponseWriter, r *http.Request) error {
+			u := User(r)
+			if u == nil {
+				if IsAPI(r) {
+					return &Error{Status: http.StatusUnauthorized, Msg: "需要登入或有效的 API 權杖"}
+				}
+				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return nil
+			}
+			if Session(r) != nil && k.Auth.PasswordExpired(u) && !strings.HasPrefix(r.URL.Path, "/password") && r.URL.Path != "/logout" {
+				if IsAPI(r) {
+					return Forbidden("密碼已到期，請先變更密碼")
+				}
+				http.Redirect(w, r, "/password", http.StatusSeeOther)
+				return nil
+			}
+			if perm != "" && !u.Can(perm) {
+				k.Audit(r, "access", "route", route, "", "denied", string(perm))
+				return Forbidden("您沒有執行此功能的權限（" + u.Role.Label() + "）")
+			}
+			return h(w, r)
+		}
+	}
+	k.mux.Handle(pattern, k.metrics.instrument(route, k.serve(inner)))
+}
+
+// Handler returns the whole HTTP handler: request ids, logging, recovery,
+// authentication and CSRF around the routes.
+func (k *Kit) Handler() http.Handler {
+	return k.withRequestID(k.recoverer(k.authenticate(k.csrf(k.securityHeaders(k.mux)))))
+}
+
+func (k *Kit) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; media-src 'self' data: blob:")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+func (s *statusWriter) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (k *Kit) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := auth.RandomToken(6)
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), reqIDKey, id)
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/metrics" || r.URL.Path == "/healthz" {
+			return
+		}
+		user := ""
+		if u, ok := ctx.Value(userKey).(*auth.User); ok {
+			user = u.Username
+		}
+		k.Log.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "client", ClientAddr(r), "user", user)
+	})
+}
+
+func (k *Kit) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				k.fail(w, r, fmt.Errorf("panic: %v", p))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate attaches the user from a bearer token or the session cookie.
+func (k *Kit) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			u, tokenID, err := k.Auth.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
+			if err != nil {
+				k.Audit(r, "api.auth", "api_token", "", "", "denied", "invalid token")
+				JSON(w, http.StatusUnauthorized, map[string]string{"error": "API 權杖無效或已撤銷"})
+				return
+			}
+			ctx = context.WithValue(ctx, userKey, u)
+			ctx = context.WithValue(ctx, viaTokenKey, tokenID)
+			r = r.WithContext(ctx)
+			// Every use of a token is audited (the stable requirement).
+			k.Audit(r, "api.call", "api_token", fmt.Sprint(tokenID), "", "ok", r.Method+" "+r.URL.Path)
+			next.ServeHTTP(w, r)
+			return
+		}
+		if c, err := r.Cookie(SessionCookie); err == nil {
+			s, err := k.Auth.SessionByToken(ctx, c.Value)
+			if err == nil {
+				ctx = context.WithValue(ctx, userKey, s.User)
+				ctx = context.WithValue(ctx, sessionKey, s)
+			} else if !errors.Is(err, db.ErrNotFound) {
+				k.Log.Error("session lookup", "err", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// csrf implements the double-submit token: a random cookie that forms echo in a
+// hidden field (or htmx in a header). Bearer-token requests carry no cookies and
+// are exempt.
+func (k *Kit) csrf(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(viaTokenKey) != nil || strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tok := ""
+		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+			tok = c.Value
+		} else {
+			tok = auth.RandomToken(32)
+			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+				Secure: k.SecureCookies, SameSite: http.SameSiteStrictMode})
+		}
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			sent := r.Header.Get("X-CSRF-Token")
+			if sent == "" {
+				sent = r.PostFormValue(CSRFField)
+			}
+			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
+				k.Log.Warn("csrf rejected", "path", r.URL.Path, "client", ClientAddr(r))
+				k.fail(w, r, &Error{Status: http.StatusForbidden, Msg: "表單已過期或來源不明（CSRF 驗證失敗），請重新整理頁面後再送出"})
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey, tok)))
+	})
+}
+
+// SetSessionCookie sets the session cookie after login.
+func (k *Kit) SetSessionCookie(w http.ResponseWriter, tok string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true, Secure: k.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(k.Auth.Policy.SessionMaxAge.Seconds())})
+}
+
+// ClearSessionCookie removes it at logout.
+func (k *Kit) ClearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: k.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ebazhao_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "method", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ebazhao_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route", "method"})
+	m.reg.MustRegister(m.requests, m.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// Registry exposes the metrics registry so subsystems can add their own.
+func (k *Kit) Registry() *prometheus.Registry { return k.metrics.reg }
+
+func (m *metrics) instrument(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		next.ServeHTTP(sw, r)
+		st := sw.status
+		if st == 0 {
+			st = http.StatusOK
+		}
+		m.requests.WithLabelValues(route, r.Method, fmt.Sprint(st)).Inc()
+		m.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+	})
+}
+
+func encodeFlash(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+func decodeFlash(s string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return string(b), err
+}
+
+func urlQueryEscape(s string) string {
+	r := strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "#", "%23", " ", "%20", "+", "%2B")
+	return r.Replace(s)
+}
+
+// SafeNext keeps a post-login redirect on this site.
+func SafeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return path.Clean(strings.SplitN(next, "?", 2)[0]) + func() string {
+		if i := strings.IndexByte(next, '?'); i >= 0 {
+			return next[i:]
+		}
+		return ""
+	}()
+}
