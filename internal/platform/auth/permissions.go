@@ -45,34 +45,34 @@ func (r Role) Valid() bool {
 type Permission string
 
 const (
-	PersonRead      Permission = "person.read"      // 查詢民眾資料
-	PersonWrite     Permission = "person.write"     // 建立、修改民眾資料
-	DocumentIssue   Permission = "document.issue"   // 開立通知書、催告書、罰鍰裁處書、一次告知單、通知單
-	TemplateManage  Permission = "template.manage"  // 維護文書範本
-	CalcUse         Permission = "calc.use"         // 居留期間、受胎期間、生育津貼、法定期間計算
-	AgencyFile      Permission = "agency.file"      // N加e 跨機關通報
-	AgencyManage    Permission = "agency.manage"    // 維護合作機關
-	FeeCollect      Permission = "fee.collect"      // 收取規費、開立收據
-	FeeVoidApprove  Permission = "fee.void.approve" // 核准作廢
-	FeeManage       Permission = "fee.manage"       // 維護規費項目
-	FeeSettle       Permission = "fee.settle"       // 出納日結
-	RatingView      Permission = "rating.view"      // 滿意度統計（承辦及主管）
-	FormRead        Permission = "form.read"        // 查詢列印表單
-	FormManage      Permission = "form.manage"      // 維護表單
-	TipRead         Permission = "tip.read"         // 查詢列印便民資訊
-	TipManage       Permission = "tip.manage"       // 維護便民資訊
-	ArchiveRead     Permission = "archive.read"     // 影像查詢列印
-	ArchiveScan     Permission = "archive.scan"     // 影像掃描（拍攝）
-	ArchiveManage   Permission = "archive.manage"   // 資料登打（修改）
-	SealCompare     Permission = "seal.compare"     // 印鑑比對、核發印鑑證明
-	SealScan        Permission = "seal.scan"        // 印鑑條建檔
-	ReportView      Permission = "report.view"      // 報表查詢列印
-	AuditView       Permission = "audit.view"       // 稽核紀錄
-	UserManage      Permission = "user.manage"      // 使用者管理（本所）
-	OfficeManage    Permission = "office.manage"    // 戶所、櫃檯管理
-	CityWide        Permission = "city.wide"        // 跨所管理（機房）
-	CalendarManage  Permission = "calendar.manage"  // 行事曆停班登錄
-	TokenManage     Permission = "token.manage"     // API 權杖
+	PersonRead     Permission = "person.read"      // 查詢民眾資料
+	PersonWrite    Permission = "person.write"     // 建立、修改民眾資料
+	DocumentIssue  Permission = "document.issue"   // 開立通知書、催告書、罰鍰裁處書、一次告知單、通知單
+	TemplateManage Permission = "template.manage"  // 維護文書範本
+	CalcUse        Permission = "calc.use"         // 居留期間、受胎期間、生育津貼、法定期間計算
+	AgencyFile     Permission = "agency.file"      // N加e 跨機關通報
+	AgencyManage   Permission = "agency.manage"    // 維護合作機關
+	FeeCollect     Permission = "fee.collect"      // 收取規費、開立收據
+	FeeVoidApprove Permission = "fee.void.approve" // 核准作廢
+	FeeManage      Permission = "fee.manage"       // 維護規費項目
+	FeeSettle      Permission = "fee.settle"       // 出納日結
+	RatingView     Permission = "rating.view"      // 滿意度統計（承辦及主管）
+	FormRead       Permission = "form.read"        // 查詢列印表單
+	FormManage     Permission = "form.manage"      // 維護表單
+	TipRead        Permission = "tip.read"         // 查詢列印便民資訊
+	TipManage      Permission = "tip.manage"       // 維護便民資訊
+	ArchiveRead    Permission = "archive.read"     // 影像查詢列印
+	ArchiveScan    Permission = "archive.scan"     // 影像掃描（拍攝）
+	ArchiveManage  Permission = "archive.manage"   // 資料登打（修改）
+	SealCompare    Permission = "seal.compare"     // 印鑑比對、核發印鑑證明
+	SealScan       Permission = "seal.scan"        // 印鑑條建檔
+	ReportView     Permission = "report.view"      // 報表查詢列印
+	AuditView      Permission = "audit.view"       // 稽核紀錄
+	UserManage     Permission = "user.manage"      // 使用者管理（本所）
+	OfficeManage   Permission = "office.manage"    // 戶所、櫃檯管理
+	CityWide       Permission = "city.wide"        // 跨所管理（機房）
+	CalendarManage Permission = "calendar.manage"  // 行事曆停班登錄
+	TokenManage    Permission = "token.manage"     // API 權杖
 )
 
 // clerkPerms is what every counter clerk may do (肆.一(二)1, (五), (六), (七)1).

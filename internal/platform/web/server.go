@@ -68,8 +68,8 @@ func (k *Kit) funcs() template.FuncMap {
 		"rocTime":  rocdate.FormatDateTime,
 		"iso":      rocdate.ISO,
 		"asset":    k.AssetPath,
-		"can": func(u *auth.User, p string) bool { return u.Can(auth.Permission(p)) },
-		"add": func(a, b int) int { return a + b },
+		"can":      func(u *auth.User, p string) bool { return u.Can(auth.Permission(p)) },
+		"add":      func(a, b int) int { return a + b },
 		"money": func(n int64) string {
 			s := fmt.Sprint(n)
 			neg := strings.HasPrefix(s, "-")

@@ -42,7 +42,9 @@ func (e *Error) Unwrap() error { return e.Err }
 func BadRequest(msg string) error { return &Error{Status: http.StatusBadRequest, Msg: msg} }
 
 // Invalid wraps a validation error whose text is already a user message.
-func Invalid(err error) error { return &Error{Status: http.StatusBadRequest, Msg: err.Error(), Err: err} }
+func Invalid(err error) error {
+	return &Error{Status: http.StatusBadRequest, Msg: err.Error(), Err: err}
+}
 
 // NotFound is a missing object.
 func NotFound(msg string) error { return &Error{Status: http.StatusNotFound, Msg: msg} }
