@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test of ebazhao: vet, then the whole suite on SQLite, then the whole
+# suite again on PostgreSQL (each test package starts its own throwaway cluster
+# with initdb + pg_ctl on a free loopback port and removes it afterwards).
+# Installs what the tests need first (Chromium, poppler-utils, fonts, PostgreSQL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+export GOFLAGS="${GOFLAGS:-} -count=1"
+echo "== go vet =="
+go vet ./...
+echo "== tests on SQLite =="
+EBAZHAO_TEST_ENGINE=sqlite go test -timeout 30m ./...
+echo "== tests on PostgreSQL =="
+EBAZHAO_TEST_ENGINE=postgres go test -timeout 30m ./...
+echo "== all tests passed on SQLite and PostgreSQL =="
