@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ebazhao/internal/admin"
+	"ebazhao/internal/calc"
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/office"
 	"ebazhao/internal/person"
@@ -37,6 +38,7 @@ type App struct {
 	Kit     *web.Kit
 	Offices *office.Store
 	Persons *person.Store
+	Legal   *calc.Store
 	openapi []byte
 }
 
@@ -63,7 +65,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	if c.Policy.MaxFailures == 0 {
 		c.Policy = auth.DefaultPolicy()
 	}
-	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}}
+	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}, Legal: &calc.Store{DB: d}}
 	tmpl, _ := fs.Sub(webassets.FS, "templates")
 	static, _ := fs.Sub(webassets.FS, "static")
 	kit, err := web.New(web.Options{Auth: a.Auth, DB: d, Log: log, Templates: tmpl, Static: static,
@@ -74,6 +76,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	a.Kit = kit
 	kit.Nav = []web.NavItem{
 		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},
+		{Key: "calc", Label: "計算工具", Href: "/calc", Perm: auth.CalcUse, Keys: "Alt+C"},
 		{Key: "admin", Label: "系統管理", Href: "/admin", Perm: auth.UserManage, Keys: "Alt+M"},
 		{Key: "audit", Label: "稽核紀錄", Href: "/admin/audit", Perm: auth.AuditView},
 	}
@@ -131,6 +134,7 @@ func (a *App) routes() {
 	k.API("GET /api/v1/me", "", a.apiMe)
 	(&person.Handlers{Kit: k, Store: a.Persons}).Routes()
 	(&admin.Handlers{Kit: k, Auth: a.Auth, Offices: a.Offices}).Routes()
+	(&calc.Handlers{Kit: k, Store: a.Legal, CityOf: a.cityOf}).Routes()
 }
 
 // Handler is the HTTP handler of the whole application.
@@ -314,4 +318,13 @@ func buildOpenAPI() ([]byte, error) {
 	doc["paths"] = paths
 	doc["components"].(map[string]any)["schemas"] = schemas
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// cityOf returns the city of an office (its closures apply to the calendar).
+func (a *App) cityOf(r *http.Request, officeID int64) string {
+	o, err := a.Offices.ByID(r.Context(), officeID)
+	if err != nil {
+		return "臺中市"
+	}
+	return o.City
 }

@@ -1,0 +1,314 @@
+// Command ebazhao is the household registration office back-office system
+// (戶政 e把罩應用服務系統): one binary for the server and its maintenance tasks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"ebazhao/internal/app"
+	"ebazhao/internal/demo"
+	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/db"
+)
+
+const usage = `ebazhao — 戶政 e把罩應用服務系統
+
+Usage:
+  ebazhao serve   [--addr HOST:PORT] [--data DIR] [--db URL] [--demo]   run the web server
+  ebazhao migrate [--data DIR] [--db URL]                                apply schema migrations
+  ebazhao demo    [--data DIR] [--db URL] [--demo-password PW]           seed demo accounts and people
+  ebazhao backup  --to FILE [--data DIR] [--db URL]                      consistent online backup
+  ebazhao restore --from FILE [--data DIR] [--db URL]                    restore a backup (server stopped)
+  ebazhao audit verify [--data DIR] [--db URL]                           check the audit hash chain
+  ebazhao token create --user NAME [--name LABEL] [--data DIR] [--db URL] print a new API token
+  ebazhao calc KIND < input.json                                         legal calculators (JSON in, JSON out)
+  ebazhao version
+
+Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB (and see 'ebazhao serve -h').
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd, args := os.Args[1], os.Args[2:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args)
+	case "migrate":
+		err = migrate(ctx, args)
+	case "demo":
+		err = seedDemo(ctx, args)
+	case "backup":
+		err = backup(ctx, args)
+	case "restore":
+		err = restore(ctx, args)
+	case "audit":
+		err = auditCmd(ctx, args)
+	case "token":
+		err = tokenCmd(ctx, args)
+	case "calc":
+		os.Exit(calc(args, os.Stdin, os.Stdout))
+	case "version", "--version", "-v":
+		fmt.Println("ebazhao", app.Version)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "ebazhao: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		var ex exitError
+		if errors.As(err, &ex) {
+			fmt.Fprintln(os.Stderr, "ebazhao:", ex.msg)
+			os.Exit(ex.code)
+		}
+		fmt.Fprintln(os.Stderr, "ebazhao "+cmd+":", err)
+		os.Exit(1)
+	}
+}
+
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+func dataFlagSet(name string, c *app.Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ExitOnError)
+	app.DataFlags(fs, c)
+	return fs
+}
+
+func serve(ctx context.Context, args []string) error {
+	var c app.Config
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	app.ServeFlags(fs, &c)
+	fs.Parse(args)
+	log := newLogger(c.LogFormat)
+	d, err := app.OpenDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := app.New(ctx, c, d, log)
+	if err != nil {
+		return err
+	}
+	if c.Demo {
+		created, err := demo.Seed(ctx, d, c.DemoPassword, 300)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "\n  Demo mode: accounts clerk, supervisor, scanner, cashier, admin (西屯區) and clerk2 (北屯區), password %q", c.DemoPassword)
+		if len(created) > 0 {
+			fmt.Fprintf(os.Stderr, " (created now: %s)", strings.Join(created, ", "))
+		}
+		fmt.Fprintln(os.Stderr)
+	}
+	srv := &http.Server{Addr: c.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if c.TLSCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(os.Stderr, "  ebazhao %s listening on %s://%s (database: %s, data: %s)\n\n", app.Version, scheme, ln.Addr(), d.Engine, c.DataDir)
+	bctx, cancelBackups := context.WithCancel(ctx)
+	defer cancelBackups()
+	go a.RunBackups(bctx)
+	errc := make(chan error, 1)
+	go func() {
+		if c.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, c.TLSCert, c.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func openDB(ctx context.Context, c app.Config) (*db.DB, error) { return app.OpenDB(ctx, c) }
+
+func migrate(ctx context.Context, args []string) error {
+	var c app.Config
+	dataFlagSet("migrate", &c).Parse(args)
+	d, err := db.Open(ctx, c.DBURL, c.DataDir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ms, err := app.Migrations()
+	if err != nil {
+		return err
+	}
+	applied, err := d.Migrate(ctx, ms)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("migrations applied: %d (schema at version %d)\n", len(applied), ms[len(ms)-1].Version)
+	return nil
+}
+
+func seedDemo(ctx context.Context, args []string) error {
+	var c app.Config
+	fs := dataFlagSet("demo", &c)
+	pw := fs.String("demo-password", "demo", "password of the demo accounts")
+	n := fs.Int("people", 300, "number of demo people")
+	fs.Parse(args)
+	d, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if _, err := app.New(ctx, c, d, newLogger("text")); err != nil { // seeds offices
+		return err
+	}
+	created, err := demo.Seed(ctx, d, *pw, *n)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("demo data ready (new accounts: %v)\n", created)
+	return nil
+}
+
+func backup(ctx context.Context, args []string) error {
+	var c app.Config
+	fs := dataFlagSet("backup", &c)
+	to := fs.String("to", "", "backup file to write")
+	fs.Parse(args)
+	if *to == "" {
+		return exitError{2, "backup: --to FILE is required"}
+	}
+	d, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, *to); err != nil {
+		return err
+	}
+	st, _ := os.Stat(*to)
+	fmt.Printf("backup written: %s (%d bytes, %s)\n", *to, st.Size(), d.Engine)
+	return nil
+}
+
+func restore(ctx context.Context, args []string) error {
+	var c app.Config
+	fs := dataFlagSet("restore", &c)
+	from := fs.String("from", "", "backup file to restore")
+	fs.Parse(args)
+	if *from == "" && fs.NArg() == 1 {
+		*from = fs.Arg(0)
+	}
+	if *from == "" {
+		return exitError{2, "restore: --from FILE is required"}
+	}
+	if err := db.Restore(ctx, c.DBURL, c.DataDir, *from); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, c) // applies any migration newer than the backup
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fmt.Printf("restored %s into %s\n", *from, firstNonEmpty(c.DBURL, filepath.Join(c.DataDir, db.SQLiteFile)))
+	return nil
+}
+
+func auditCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return exitError{2, "usage: ebazhao audit verify [--data DIR] [--db URL]"}
+	}
+	var c app.Config
+	dataFlagSet("audit verify", &c).Parse(args[1:])
+	d, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	n, problem, err := audit.Verify(ctx, d)
+	if err != nil {
+		return err
+	}
+	if problem != nil {
+		return exitError{1, fmt.Sprintf("audit chain BROKEN at entry %d: %s (%d entries intact before it)", problem.Seq, problem.Reason, n)}
+	}
+	fmt.Printf("audit chain intact: %d entries\n", n)
+	return nil
+}
+
+func tokenCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return exitError{2, "usage: ebazhao token create --user NAME [--name LABEL]"}
+	}
+	var c app.Config
+	fs := dataFlagSet("token create", &c)
+	user := fs.String("user", "", "user the token acts as")
+	name := fs.String("name", "cli", "what the token is for")
+	fs.Parse(args[1:])
+	if *user == "" {
+		return exitError{2, "token create: --user NAME is required"}
+	}
+	d, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	svc := auth.New(d, auth.DefaultPolicy())
+	u, err := svc.UserByName(ctx, *user)
+	if err != nil {
+		return exitError{1, fmt.Sprintf("token create: no user %q", *user)}
+	}
+	tok, err := svc.CreateToken(ctx, audit.Actor{Username: "cli:" + os.Getenv("USER")}, u.ID, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
