@@ -117,3 +117,29 @@ func TestBrowserClerkLogsInSearchesAndOpensPerson(t *testing.T) {
 		}
 	}
 }
+
+// loginBrowser logs the demo user in through the login form.
+func loginBrowser(t *testing.T, ctx context.Context, base, user string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), "demo\n"),
+		chromedp.WaitVisible(chromedp.ID("home-q")))
+}
+
+func TestBrowserFineCalculator(t *testing.T) {
+	e := newEnv(t)
+	ctx := browser(t)
+	loginBrowser(t, ctx, e.Srv.URL, "clerk")
+	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/calc/fine"), chromedp.WaitVisible(chromedp.ID("f-registration")),
+		chromedp.SetValue(chromedp.ID("f-registration"), "死亡登記"),
+		chromedp.SendKeys(chromedp.ID("f-event_date"), "113.1.10"),
+		chromedp.SendKeys(chromedp.ID("f-application_date"), "113.5.20\n"),
+		chromedp.WaitVisible(chromedp.CSS("section.result")))
+	shot(t, ctx, "calc-fine")
+	res := text(t, ctx, "section.result")
+	for _, w := range []string{"逾期日數", "戶籍法第79條", "計算步驟", "民國113年"} {
+		if !strings.Contains(res, w) {
+			t.Errorf("fine result lacks %q:\n%s", w, res)
+		}
+	}
+}

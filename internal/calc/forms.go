@@ -189,5 +189,7 @@ var labels = map[string]string{
 	"amount_per_child": "每名新生兒金額", "total": "合計金額", "reasons": "說明", "can_extend": "可展期", "extend_window": "展期期間",
 	"extended_expiry": "展期後效期", "can_renew_online": "可線上換發", "renew_online_window": "線上換發期間", "delegable": "可委託辦理項目",
 	"registration": "登記項目", "basis": "原因", "event_date": "事件發生日", "period": "期間", "start_date": "起算基準日", "calendar_version": "行事曆版本",
-	"warnings": "注意",
+	"warnings": "注意", "tier": "裁罰級距", "application_date": "申請日", "law_name": "適用法規版本", "standard": "裁罰基準",
+	"count_from": "起算日", "rule": "計算規定", "served_date": "送達日", "min_days": "催告期限日數", "birth_date": "出生日",
+	"category": "類別", "discovered_by": "發現方式", "notice_label": "催告書說明", "expiry": "效期截止日", "on": "查詢日",
 }

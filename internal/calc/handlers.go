@@ -186,6 +186,9 @@ func show(v any) string {
 		}
 		return "否"
 	case string:
+		if x == "" {
+			return "—"
+		}
 		if isoDate.MatchString(x) {
 			if d, err := rocdate.ParseISO(x); err == nil {
 				return rocdate.FormatLong(d)

@@ -6,6 +6,9 @@
   document.body.addEventListener("htmx:configRequest", function (e) {
     if (csrf) e.detail.headers["X-CSRF-Token"] = csrf;
   });
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("keydown", function (e) {
     var t = e.target, typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
     // "/" jumps to the person search from anywhere but a text field.
