@@ -18,6 +18,7 @@ import (
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/office"
 	"ebazhao/internal/person"
+	"ebazhao/internal/rating"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/db"
@@ -39,6 +40,7 @@ type App struct {
 	Offices *office.Store
 	Persons *person.Store
 	Legal   *calc.Store
+	Rating  *rating.Service
 	openapi []byte
 }
 
@@ -65,7 +67,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	if c.Policy.MaxFailures == 0 {
 		c.Policy = auth.DefaultPolicy()
 	}
-	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}, Legal: &calc.Store{DB: d}}
+	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}, Legal: &calc.Store{DB: d}, Rating: rating.New(d)}
 	tmpl, _ := fs.Sub(webassets.FS, "templates")
 	static, _ := fs.Sub(webassets.FS, "static")
 	kit, err := web.New(web.Options{Auth: a.Auth, DB: d, Log: log, Templates: tmpl, Static: static,
@@ -77,6 +79,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	kit.Nav = []web.NavItem{
 		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},
 		{Key: "calc", Label: "計算工具", Href: "/calc", Perm: auth.CalcUse, Keys: "Alt+C"},
+		{Key: "rating", Label: "服務評分", Href: "/rating", Perm: auth.RatingView, Keys: "Alt+S"},
 		{Key: "admin", Label: "系統管理", Href: "/admin", Perm: auth.UserManage, Keys: "Alt+M"},
 		{Key: "audit", Label: "稽核紀錄", Href: "/admin/audit", Perm: auth.AuditView},
 	}
@@ -135,6 +138,7 @@ func (a *App) routes() {
 	(&person.Handlers{Kit: k, Store: a.Persons}).Routes()
 	(&admin.Handlers{Kit: k, Auth: a.Auth, Offices: a.Offices}).Routes()
 	(&calc.Handlers{Kit: k, Store: a.Legal, CityOf: a.cityOf}).Routes()
+	(&rating.Handlers{Kit: k, Svc: a.Rating, Offices: a.Offices}).Routes()
 }
 
 // Handler is the HTTP handler of the whole application.

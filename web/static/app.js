@@ -6,6 +6,27 @@
   document.body.addEventListener("htmx:configRequest", function (e) {
     if (csrf) e.detail.headers["X-CSRF-Token"] = csrf;
   });
+  // Supervisors: the dissatisfaction alarm arrives over server-sent events.
+  var alarm = document.getElementById("alarm");
+  if (alarm && window.EventSource) {
+    var es = new EventSource("/rating/alerts/events");
+    es.addEventListener("alerts", function (e) {
+      var d = JSON.parse(e.data);
+      alarm.hidden = d.open === 0;
+      document.getElementById("alarm-text").textContent = d.open > 0 ? "（" + d.open + " 件未處理）" + d.latest : "";
+      if (d["new"]) beep();
+    });
+  }
+  function beep() {
+    try {
+      var ctx = new (window.AudioContext || window.webkitAudioContext)();
+      [0, 0.35, 0.7].forEach(function (t) {
+        var o = ctx.createOscillator(), g = ctx.createGain();
+        o.frequency.value = 880; o.connect(g); g.connect(ctx.destination);
+        g.gain.setValueAtTime(0.3, ctx.currentTime + t); o.start(ctx.currentTime + t); o.stop(ctx.currentTime + t + 0.25);
+      });
+    } catch (err) { /* no audio device: the banner still shows */ }
+  }
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
