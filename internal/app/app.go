@@ -18,12 +18,12 @@ import (
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/office"
 	"ebazhao/internal/person"
-	"ebazhao/internal/rating"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
+	"ebazhao/internal/rating"
 	webassets "ebazhao/web"
 )
 

@@ -43,7 +43,7 @@ func LevelLabel(v int) string {
 
 // Trigger kinds: the transactions that open a window.
 const (
-	TriggerReceipt = "receipt"        // 規費收據
+	TriggerReceipt = "receipt"         // 規費收據
 	TriggerNotice  = "one_time_notice" // 一次告知單
 )
 
