@@ -160,8 +160,11 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*Person, err
 			n, n+"\uffff", limit)
 	} else {
 		// Prefix range on the name index: works for any Unicode name, rare characters included.
-		rows, err = s.DB.Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id WHERE p.name >= ? AND p.name < ? ORDER BY p.name, p.id_no LIMIT ?`,
-			q, q+"\U0010ffff", limit)
+		// The range seeks the name index; LIKE keeps only true prefixes whatever
+		// the database collation orders between them.
+		rows, err = s.DB.Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id
+			WHERE p.name >= ? AND p.name < ? AND p.name LIKE ? ESCAPE '\' ORDER BY p.name, p.id_no LIMIT ?`,
+			q, q+"\U0010ffff", likePrefix(q), limit)
 	}
 	if err != nil {
 		return nil, err
@@ -236,4 +239,9 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, p *Person) error 
 		e.PersonIDNo = p.IDNo
 		return audit.Log(ctx, tx, e)
 	})
+}
+
+// likePrefix escapes LIKE's wildcards in q and appends %.
+func likePrefix(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
 }
