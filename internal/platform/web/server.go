@@ -166,7 +166,19 @@ func (k *Kit) HandleRaw(pattern string, perm auth.Permission, h http.Handler) {
 	k.handle(pattern, perm, func(w http.ResponseWriter, r *http.Request) error { h.ServeHTTP(w, r); return nil }, true)
 }
 
+// RouteInfo describes one registered route, for tests that check every route's
+// protection and for the route list in the docs.
+type RouteInfo struct {
+	Pattern string          // "GET /persons/{idno}"
+	Perm    auth.Permission // "" with NeedUser: any logged-in user
+	Public  bool            // reachable without a staff session
+}
+
+// Routes lists every route registered so far, in registration order.
+func (k *Kit) Routes() []RouteInfo { return append([]RouteInfo(nil), k.routes...) }
+
 func (k *Kit) handle(pattern string, perm auth.Permission, h Handler, needUser bool) {
+	k.routes = append(k.routes, RouteInfo{Pattern: pattern, Perm: perm, Public: !needUser})
 	route := pattern
 	if i := strings.IndexByte(route, ' '); i >= 0 {
 		route = route[i+1:]

@@ -80,6 +80,7 @@ type Kit struct {
 	mux           *http.ServeMux
 	assetSums     map[string]string
 	static        fs.FS
+	routes        []RouteInfo
 }
 
 type ctxKey int
