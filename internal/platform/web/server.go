@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -273,7 +274,7 @@ func (k *Kit) withRequestID(next http.Handler) http.Handler {
 		if u, ok := ctx.Value(userKey).(*auth.User); ok {
 			user = u.Username
 		}
-		k.Log.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		k.Log.Info("http", "request_id", id, "method", r.Method, "path", RedactPath(r.URL.Path), "status", sw.status,
 			"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "client", ClientAddr(r), "user", user)
 	})
 }
@@ -353,7 +354,7 @@ func (k *Kit) csrf(next http.Handler) http.Handler {
 				sent = r.PostFormValue(CSRFField)
 			}
 			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
-				k.Log.Warn("csrf rejected", "path", r.URL.Path, "client", ClientAddr(r))
+				k.Log.Warn("csrf rejected", "path", RedactPath(r.URL.Path), "client", ClientAddr(r))
 				k.fail(w, r, &Error{Status: http.StatusForbidden, Msg: "表單已過期或來源不明（CSRF 驗證失敗），請重新整理頁面後再送出"})
 				return
 			}
@@ -407,6 +408,13 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 		m.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
 	})
 }
+
+// idLike matches national and resident ID numbers inside a path.
+var idLike = regexp.MustCompile(`(?i)\b([A-Z])[0-9A-D][0-9]{8}\b`)
+
+// RedactPath masks ID numbers in a URL path: logs carry no personal data (the
+// audit trail, not the log, records who looked at whom).
+func RedactPath(p string) string { return idLike.ReplaceAllString(p, "${1}*********") }
 
 func encodeFlash(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 func decodeFlash(s string) (string, error) {

@@ -194,7 +194,7 @@ func (k *Kit) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if we.Status >= 500 {
 		lvl = slog.LevelError
 	}
-	k.Log.Log(r.Context(), lvl, "request failed", "request_id", RequestID(r), "method", r.Method, "path", r.URL.Path,
+	k.Log.Log(r.Context(), lvl, "request failed", "request_id", RequestID(r), "method", r.Method, "path", RedactPath(r.URL.Path),
 		"status", we.Status, "msg", we.Msg, "err", we.Err)
 	if IsAPI(r) || strings.Contains(r.Header.Get("Accept"), "application/json") {
 		JSON(w, we.Status, map[string]any{"error": we.Msg, "request_id": RequestID(r)})
