@@ -29,7 +29,7 @@ const usage = `ebazhao — 戶政 e把罩應用服務系統
 Usage:
   ebazhao serve   [--addr HOST:PORT] [--data DIR] [--db URL] [--demo]   run the web server
   ebazhao migrate [--data DIR] [--db URL]                                apply schema migrations
-  ebazhao demo    [--data DIR] [--db URL] [--demo-password PW]           seed demo accounts and people
+  ebazhao demo    [--data DIR] [--db URL] [--demo-password PW] [--scale demo|city|nation]  seed demo data
   ebazhao backup  --to FILE [--data DIR] [--db URL]                      consistent online backup
   ebazhao restore --from FILE [--data DIR] [--db URL]                    restore a backup (server stopped)
   ebazhao audit verify [--data DIR] [--db URL]                           check the audit hash chain
@@ -191,18 +191,30 @@ func seedDemo(ctx context.Context, args []string) error {
 	fs := dataFlagSet("demo", &c)
 	pw := fs.String("demo-password", "demo", "password of the demo accounts")
 	n := fs.Int("people", 300, "number of demo people")
+	scale := fs.String("scale", "demo", "data size: demo, city (2.8 million people) or nation (23.4 million)")
 	fs.Parse(args)
+	if _, ok := demo.Scales[*scale]; !ok {
+		return exitError{2, "demo: --scale must be demo, city or nation"}
+	}
 	d, err := openDB(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	c.Demo = true                                                    // the demo's admin gets the demo password, not a one-time one
 	if _, err := app.New(ctx, c, d, newLogger("text")); err != nil { // seeds offices
 		return err
 	}
 	created, err := demo.Seed(ctx, d, *pw, *n)
 	if err != nil {
 		return err
+	}
+	if *scale != "demo" {
+		start := time.Now()
+		if err := demo.GeneratePeople(ctx, d, demo.Scales[*scale], os.Stderr); err != nil {
+			return err
+		}
+		fmt.Printf("%s-scale people generated in %s\n", *scale, time.Since(start).Round(time.Second))
 	}
 	fmt.Printf("demo data ready (new accounts: %v)\n", created)
 	return nil
