@@ -32,15 +32,8 @@ type ScaleStep struct {
 // (i is mapped bijectively onto letter, sex and a scrambled serial), a name, a
 // birth date and an address in one of the offices' districts. Deterministic.
 func ScalePerson(i int, offices []*office.Office) (idNo, name, sex, birth, addr string, officeID int64) {
-	const serials = 10_000_000
-	letters := "BLACDEFGHIJKMNOPQRSTUVWXYZ" // Taichung's B and L first: 20 million IDs each
-	slot := i % (2 * serials)
-	letter := letters[(i/(2*serials))%len(letters)]
-	sexDigit := byte('1' + slot%2)
-	serial := (uint64(slot/2) * 7_654_321) % serials // 7654321 is coprime with 10^7: a permutation
-	prefix := fmt.Sprintf("%c%c%07d", letter, sexDigit, serial)
-	check, _ := idno.CheckDigit(prefix)
-	idNo = prefix + string(check)
+	idNo = ScaleIDNo(i)
+	sexDigit := idNo[1]
 	rng := rand.New(rand.NewPCG(uint64(i), 1946))
 	sex = "男"
 	given := givenM[rng.IntN(len(givenM))]
@@ -53,6 +46,21 @@ func ScalePerson(i int, offices []*office.Office) (idNo, name, sex, birth, addr 
 	officeID = o.ID
 	addr = fmt.Sprintf("%s%s%s%d號", o.City, o.District, roads[rng.IntN(len(roads))], 1+rng.IntN(600))
 	return
+}
+
+// ScaleIDNo is the ID number of the i-th generated person: i is mapped
+// bijectively onto letter, sex and a scrambled serial, so IDs are unique and
+// valid without remembering which were used.
+func ScaleIDNo(i int) string {
+	const serials = 10_000_000
+	letters := "BLACDEFGHIJKMNOPQRSTUVWXYZ" // Taichung's B and L first: 20 million IDs each
+	slot := i % (2 * serials)
+	letter := letters[(i/(2*serials))%len(letters)]
+	sexDigit := byte('1' + slot%2)
+	serial := (uint64(slot/2) * 7_654_321) % serials // 7654321 is coprime with 10^7: a permutation
+	prefix := fmt.Sprintf("%c%c%07d", letter, sexDigit, serial)
+	check, _ := idno.CheckDigit(prefix)
+	return prefix + string(check)
 }
 
 // GeneratePeople inserts people 1..n (skipping those already there by count) in

@@ -1,0 +1,239 @@
+// Command ebzload drives a running ebazhao with the counter's main requests and
+// reports throughput and latency percentiles per request kind.
+//
+//	ebzload -url http://127.0.0.1:8080 -people 2820000 -c 32 -d 60s            closed loop, 32 clerks
+//	ebzload -url http://127.0.0.1:8080 -people 2820000 -rate 200 -d 60s        open loop, 200 requests/s
+//
+// It logs in as the demo clerks (password -password) and spreads requests over
+// them. The mix is weighted: -mix person=40,search=20,home=10,calc=20,…
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"ebazhao/internal/demo"
+)
+
+type kind struct {
+	name   string
+	weight int
+	run    func(c *clerk, rng *rand.Rand) (int, error)
+}
+
+type clerk struct {
+	base string
+	http *http.Client
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func login(base, user, pw string) (*clerk, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &clerk{base: base, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	resp, err := c.http.Get(base + "/login")
+	if err != nil {
+		return nil, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(b)
+	if m == nil {
+		return nil, fmt.Errorf("no CSRF token on the login page")
+	}
+	c.csrf = string(m[1])
+	resp, err = c.http.PostForm(base+"/login", url.Values{"username": {user}, "password": {pw}, "csrf_token": {c.csrf}})
+	if err != nil {
+		return nil, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Request.URL.Path == "/login" {
+		return nil, fmt.Errorf("login as %s failed", user)
+	}
+	return c, nil
+}
+
+func (c *clerk) get(path string) (int, error) {
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func (c *clerk) postJSON(path, body string) (int, error) {
+	req, _ := http.NewRequest("POST", c.base+path, bytes.NewBufferString(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+type sample struct {
+	kind string
+	dur  time.Duration
+	ok   bool
+}
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "ebazhao base URL")
+	users := flag.String("users", "clerk,clerk2,supervisor", "demo accounts to log in as")
+	pw := flag.String("password", "demo", "their password")
+	people := flag.Int("people", 300, "generated people in the database (ebazhao demo --scale): IDs 1..N are looked up")
+	conc := flag.Int("c", 16, "concurrent clerks (closed loop)")
+	rate := flag.Float64("rate", 0, "target requests per second (open loop); 0: closed loop")
+	dur := flag.Duration("d", 30*time.Second, "duration")
+	mix := flag.String("mix", "person=40,search=20,home=10,calc=30", "weighted request mix")
+	flag.Parse()
+
+	kinds := map[string]func(c *clerk, rng *rand.Rand) (int, error){
+		"person": func(c *clerk, rng *rand.Rand) (int, error) {
+			id := "A123456789"
+			if *people > 300 {
+				id = demo.ScaleIDNo(1 + rng.IntN(*people))
+			}
+			return c.get("/persons/" + id)
+		},
+		"search": func(c *clerk, rng *rand.Rand) (int, error) {
+			q := []string{"王", "林美", "陳志", "張", "黃雅"}[rng.IntN(5)]
+			return c.get("/persons?q=" + url.QueryEscape(q))
+		},
+		"home": func(c *clerk, rng *rand.Rand) (int, error) { return c.get("/") },
+		"calc": func(c *clerk, rng *rand.Rand) (int, error) {
+			day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(700)).Format("2006-01-02")
+			return c.postJSON("/api/v1/calc/fine", `{"registration":"出生登記","event_date":"`+day+`","application_date":"2026-11-20"}`)
+		},
+	}
+	var ks []kind
+	total := 0
+	for _, part := range strings.Split(*mix, ",") {
+		name, w, _ := strings.Cut(part, "=")
+		weight, _ := strconv.Atoi(w)
+		run, ok := kinds[name]
+		if !ok || weight <= 0 {
+			fmt.Fprintf(os.Stderr, "ebzload: unknown or zero-weight mix entry %q\n", part)
+			os.Exit(2)
+		}
+		ks = append(ks, kind{name, weight, run})
+		total += weight
+	}
+	pick := func(rng *rand.Rand) kind {
+		n := rng.IntN(total)
+		for _, k := range ks {
+			if n < k.weight {
+				return k
+			}
+			n -= k.weight
+		}
+		return ks[0]
+	}
+	var clerks []*clerk
+	for _, u := range strings.Split(*users, ",") {
+		c, err := login(*base, u, *pw)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "ebzload:", err)
+			os.Exit(1)
+		}
+		clerks = append(clerks, c)
+	}
+	samples := make(chan sample, 4096)
+	var all []sample
+	done := make(chan struct{})
+	go func() {
+		for s := range samples {
+			all = append(all, s)
+		}
+		close(done)
+	}()
+	one := func(c *clerk, rng *rand.Rand) {
+		k := pick(rng)
+		start := time.Now()
+		st, err := k.run(c, rng)
+		samples <- sample{k.name, time.Since(start), err == nil && st < 400}
+	}
+	start := time.Now()
+	end := start.Add(*dur)
+	var wg sync.WaitGroup
+	if *rate > 0 {
+		interval := time.Duration(float64(time.Second) / *rate)
+		sem := make(chan struct{}, 512)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for t := start; t.Before(end); t = t.Add(interval) {
+			time.Sleep(time.Until(t))
+			sem <- struct{}{}
+			wg.Add(1)
+			c := clerks[rng.IntN(len(clerks))]
+			seed := rng.Uint64()
+			go func() {
+				defer wg.Done()
+				one(c, rand.New(rand.NewPCG(seed, 3)))
+				<-sem
+			}()
+		}
+	} else {
+		for w := 0; w < *conc; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(uint64(w), 7))
+				c := clerks[w%len(clerks)]
+				for time.Now().Before(end) {
+					one(c, rng)
+				}
+			}(w)
+		}
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(samples)
+	<-done
+	report(all, elapsed)
+}
+
+func report(all []sample, elapsed time.Duration) {
+	by := map[string][]time.Duration{}
+	errs := map[string]int{}
+	for _, s := range all {
+		by[s.kind] = append(by[s.kind], s.dur)
+		by["ALL"] = append(by["ALL"], s.dur)
+		if !s.ok {
+			errs[s.kind]++
+			errs["ALL"]++
+		}
+	}
+	names := make([]string, 0, len(by))
+	for k := range by {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	fmt.Printf("%-8s %8s %7s %9s %9s %9s %9s %9s\n", "kind", "count", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms")
+	for _, k := range names {
+		d := by[k]
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		p := func(q float64) float64 { return float64(d[int(q*float64(len(d)-1))].Microseconds()) / 1000 }
+		fmt.Printf("%-8s %8d %7d %9.1f %9.2f %9.2f %9.2f %9.2f\n", k, len(d), errs[k], float64(len(d))/elapsed.Seconds(), p(.5), p(.9), p(.99), p(1))
+	}
+}
