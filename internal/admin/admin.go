@@ -336,7 +336,7 @@ func (h *Handlers) auditBrowser(w http.ResponseWriter, r *http.Request) error {
 		start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, rocdate.Taipei)
 		f.From, f.To = start, start.Add(24*time.Hour)
 	}
-	entries, err := audit.Search(r.Context(), h.Kit.DB, f)
+	entries, err := audit.Search(r.Context(), h.Kit.DB.Reader(), f)
 	if err != nil {
 		return err
 	}

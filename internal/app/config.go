@@ -17,6 +17,7 @@ type Config struct {
 	Addr         string
 	DataDir      string
 	DBURL        string
+	DBReplica    string
 	Demo         bool
 	DemoPassword string
 	TLSCert      string
@@ -56,6 +57,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	DataFlags(fs, c)
 	c.Policy = auth.DefaultPolicy()
 	p := &c.Policy
+	fs.StringVar(&c.DBReplica, "db-replica", env("EBAZHAO_DB_REPLICA", ""), "PostgreSQL standby URL that searches and reports read from [EBAZHAO_DB_REPLICA]")
 	fs.StringVar(&c.Addr, "addr", env("EBAZHAO_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT [EBAZHAO_ADDR]")
 	fs.BoolVar(&c.Demo, "demo", env("EBAZHAO_DEMO", "") == "1", "seed demo offices, accounts and people [EBAZHAO_DEMO=1]")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("EBAZHAO_DEMO_PASSWORD", "demo"), "password of the demo accounts")

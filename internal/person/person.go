@@ -156,13 +156,13 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*Person, err
 	var rows *sql.Rows
 	var err error
 	if len(n) >= 2 && n[0] >= 'A' && n[0] <= 'Z' && (n[1] >= '0' && n[1] <= '9' || len(n) == 10) {
-		rows, err = s.DB.Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id WHERE p.id_no >= ? AND p.id_no < ? ORDER BY p.id_no LIMIT ?`,
+		rows, err = s.DB.Reader().Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id WHERE p.id_no >= ? AND p.id_no < ? ORDER BY p.id_no LIMIT ?`,
 			n, n+"\uffff", limit)
 	} else {
 		// Prefix range on the name index: works for any Unicode name, rare characters included.
 		// The range seeks the name index; LIKE keeps only true prefixes whatever
 		// the database collation orders between them.
-		rows, err = s.DB.Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id
+		rows, err = s.DB.Reader().Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id
 			WHERE p.name >= ? AND p.name < ? AND p.name LIKE ? ESCAPE '\' ORDER BY p.name, p.id_no LIMIT ?`,
 			q, q+"\U0010ffff", likePrefix(q), limit)
 	}

@@ -34,7 +34,8 @@ type DB struct {
 	*sql.DB
 	Engine Engine
 	// URL is the connection URL (PostgreSQL) or the file path (SQLite).
-	URL string
+	URL     string
+	replica *reader
 }
 
 // ErrNotFound is returned (wrapped) when a looked-up row does not exist.

@@ -186,3 +186,64 @@ func New(t testing.TB) *db.DB {
 	t.Cleanup(func() { d.Close() })
 	return d
 }
+
+// StartStandby makes a streaming-replication standby of c on a new loopback
+// port (pg_basebackup -R), started and ready for read-only queries. With sync
+// true the primary waits for the standby on every commit (synchronous_commit on,
+// synchronous_standby_names = '*'), so a promoted standby misses no committed row.
+func (c *Cluster) StartStandby(sync bool) (*Cluster, error) {
+	dir, err := os.MkdirTemp("", "ebazhao-pg-standby-")
+	if err != nil {
+		return nil, err
+	}
+	s := &Cluster{Dir: dir, asPG: c.asPG}
+	if s.asPG {
+		u, _ := user.Lookup("postgres")
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			return nil, err
+		}
+	}
+	if s.Port, err = freePort(); err != nil {
+		return nil, err
+	}
+	data := filepath.Join(dir, "data")
+	if out, err := s.run(db.PGTool("pg_basebackup"), "-D", data, "-R", "-X", "stream", "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", "postgres", "--no-sync"); err != nil {
+		return nil, fmt.Errorf("pg_basebackup: %w: %s", err, out)
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off -c max_connections=300", s.Port, dir)
+	if out, err := s.run(db.PGTool("pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		return nil, fmt.Errorf("standby start: %w: %s\n%s", err, out, log)
+	}
+	s.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.Port)
+	if sync {
+		ctx := context.Background()
+		p, err := db.Open(ctx, c.URL, "")
+		if err != nil {
+			return nil, err
+		}
+		defer p.Close()
+		for _, q := range []string{`ALTER SYSTEM SET synchronous_standby_names = '*'`, `SELECT pg_reload_conf()`} {
+			if _, err := p.Exec(ctx, q); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// Promote turns a standby into a primary (failover) and waits until it accepts writes.
+func (c *Cluster) Promote() error {
+	if out, err := c.run(db.PGTool("pg_ctl"), "-D", filepath.Join(c.Dir, "data"), "-w", "-t", "60", "promote"); err != nil {
+		return fmt.Errorf("promote: %w: %s", err, out)
+	}
+	return nil
+}
+
+// StopFast stops a server the way a crash of its machine would (immediate).
+func (c *Cluster) StopFast() error {
+	_, err := c.run(db.PGTool("pg_ctl"), "-D", filepath.Join(c.Dir, "data"), "-m", "immediate", "-w", "stop")
+	return err
+}
