@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ebazhao needs on a new machine, if missing.
 #   scripts/deps.sh run    fonts for printed documents (CNS11643 Sung and Kai)
-#   scripts/deps.sh test   the above plus headless Chromium, poppler-utils and PostgreSQL
+#   scripts/deps.sh test   the above plus headless Chromium, poppler-utils, the sftp client and PostgreSQL
 set -euo pipefail
 want=(fonts-cns11643-sung fonts-cns11643-kai)
 if [ "${1:-run}" = "test" ]; then
-  want+=(chromium poppler-utils)
+  want+=(chromium poppler-utils openssh-client)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
 fi
 missing=()

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	"ebazhao/internal/fee"
 	"ebazhao/internal/legal"
 )
 
@@ -23,6 +25,19 @@ func calc(args []string, in io.Reader, out io.Writer) int {
 	if err != nil {
 		enc.Encode(map[string]any{"error": "讀取輸入失敗：" + err.Error()})
 		return 1
+	}
+	if args[0] == "fees" { // 戶政規費: the schedule is embedded, no database needed
+		q, err := fee.Calc(body, time.Now())
+		if err != nil {
+			msg := err.Error()
+			if !fee.IsInputError(err) {
+				msg = "計算失敗：" + msg
+			}
+			enc.Encode(map[string]any{"error": msg})
+			return 1
+		}
+		enc.Encode(q)
+		return 0
 	}
 	res, err := legal.Calc(args[0], body, legal.Options{})
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -35,6 +34,7 @@ Usage:
   ebazhao audit verify [--data DIR] [--db URL]                           check the audit hash chain
   ebazhao token create --user NAME [--name LABEL] [--data DIR] [--db URL] print a new API token
   ebazhao calc KIND < input.json                                         legal calculators (JSON in, JSON out)
+  ebazhao seal compare REF CAND [--overlay OUT.png] | --pairs FILE.csv  seal imprint comparison (JSON out); seal bench
   ebazhao version
 
 Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB (and see 'ebazhao serve -h').
@@ -66,6 +66,8 @@ func main() {
 		err = tokenCmd(ctx, args)
 	case "calc":
 		os.Exit(calc(args, os.Stdin, os.Stdout))
+	case "seal":
+		os.Exit(sealCmd(args))
 	case "version", "--version", "-v":
 		fmt.Println("ebazhao", app.Version)
 	case "help", "-h", "--help":
@@ -121,15 +123,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if c.Demo {
-		created, err := demo.Seed(ctx, d, c.DemoPassword, 300)
-		if err != nil {
+		if err := a.SeedDemo(ctx, c.DemoPassword, 300, os.Stderr); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "\n  Demo mode: accounts clerk, supervisor, scanner, cashier, admin (西屯區) and clerk2 (北屯區), password %q", c.DemoPassword)
-		if len(created) > 0 {
-			fmt.Fprintf(os.Stderr, " (created now: %s)", strings.Join(created, ", "))
-		}
-		fmt.Fprintln(os.Stderr)
 	}
 	srv := &http.Server{Addr: c.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -145,7 +141,19 @@ func serve(ctx context.Context, args []string) error {
 	bctx, cancelBackups := context.WithCancel(ctx)
 	defer cancelBackups()
 	go a.RunBackups(bctx)
-	errc := make(chan error, 1)
+	errc := make(chan error, 3)
+	go func() { // N加e daily files: catches up at once, then every day at --agency-files-at
+		if err := a.Agency.RunDailyFiles(bctx, c.AgencyFilesAt, c.AgencyFilesKeep); err != nil {
+			errc <- err
+		}
+	}()
+	if c.SFTPAddr != "" { // N加e: the partner agencies' SFTP endpoint
+		go func() {
+			if err := a.Agency.ServeSFTP(bctx, c.SFTPAddr); err != nil {
+				errc <- err
+			}
+		}()
+	}
 	go func() {
 		if c.TLSCert != "" {
 			errc <- srv.ServeTLS(ln, c.TLSCert, c.TLSKey)
@@ -201,12 +209,12 @@ func seedDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	c.Demo = true                                                    // the demo's admin gets the demo password, not a one-time one
-	if _, err := app.New(ctx, c, d, newLogger("text")); err != nil { // seeds offices
+	c.Demo = true                                   // the demo's admin gets the demo password, not a one-time one
+	a, err := app.New(ctx, c, d, newLogger("text")) // seeds offices and reference data
+	if err != nil {
 		return err
 	}
-	created, err := demo.Seed(ctx, d, *pw, *n)
-	if err != nil {
+	if err := a.SeedDemo(ctx, *pw, *n, os.Stdout); err != nil {
 		return err
 	}
 	if *scale != "demo" {
@@ -216,7 +224,7 @@ func seedDemo(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("%s-scale people generated in %s\n", *scale, time.Since(start).Round(time.Second))
 	}
-	fmt.Printf("demo data ready (new accounts: %v)\n", created)
+	fmt.Println("demo data ready")
 	return nil
 }
 

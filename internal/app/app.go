@@ -14,8 +14,13 @@ import (
 	"time"
 
 	"ebazhao/internal/admin"
+	"ebazhao/internal/agency"
+	"ebazhao/internal/archive"
 	"ebazhao/internal/calc"
+	"ebazhao/internal/fee"
+	"ebazhao/internal/form"
 	"ebazhao/internal/migrations"
+	"ebazhao/internal/notice"
 	"ebazhao/internal/office"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/audit"
@@ -24,6 +29,7 @@ import (
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/rating"
+	"ebazhao/internal/seal"
 	webassets "ebazhao/web"
 )
 
@@ -41,6 +47,7 @@ type App struct {
 	Persons *person.Store
 	Legal   *calc.Store
 	Rating  *rating.Service
+	Agency  *agency.Service // N加e: the SFTP endpoint and the daily file job run from it
 	openapi []byte
 }
 
@@ -85,12 +92,23 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	kit.Nav = []web.NavItem{
 		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},
 		{Key: "calc", Label: "計算工具", Href: "/calc", Perm: auth.CalcUse, Keys: "Alt+C"},
+		{Key: "documents", Label: "行政文書", Href: "/documents", Perm: auth.DocumentIssue, Keys: "Alt+N"},
+		{Key: "fees", Label: "規費收據", Href: "/fees", Perm: auth.FeeCollect, Keys: "Alt+F"},
+		{Key: "fees-settlement", Label: "出納日結", Href: "/fees/settlement", Perm: auth.FeeSettle},
 		{Key: "rating", Label: "服務評分", Href: "/rating", Perm: auth.RatingView, Keys: "Alt+S"},
+		{Key: "seals", Label: "印鑑比對", Href: "/seals", Perm: auth.SealCompare, Keys: "Alt+G"},
+		{Key: "archive", Label: "申請書影像", Href: "/archive", Perm: auth.ArchiveRead, Keys: "Alt+A"},
+		{Key: "forms", Label: "各項表單", Href: "/forms", Perm: auth.FormRead, Keys: "Alt+R"},
+		{Key: "tips", Label: "便民資訊", Href: "/tips/counter", Perm: auth.TipRead, Keys: "Alt+T"},
+		{Key: "agency", Label: "N加e跨機關", Href: "/agency", Perm: auth.AgencyFile, Keys: "Alt+K"},
 		{Key: "admin", Label: "系統管理", Href: "/admin", Perm: auth.UserManage, Keys: "Alt+M"},
 		{Key: "audit", Label: "稽核紀錄", Href: "/admin/audit", Perm: auth.AuditView},
 	}
 	if err := a.Offices.SeedTaichung(ctx); err != nil {
 		return nil, fmt.Errorf("seed offices: %w", err)
+	}
+	if err := agency.SeedRegister(ctx, d, time.Now()); err != nil {
+		return nil, fmt.Errorf("seed agency register: %w", err)
 	}
 	if err := a.ensureAdmin(ctx); err != nil {
 		return nil, err
@@ -143,8 +161,20 @@ func (a *App) routes() {
 	k.API("GET /api/v1/me", "", a.apiMe)
 	(&person.Handlers{Kit: k, Store: a.Persons}).Routes()
 	(&admin.Handlers{Kit: k, Auth: a.Auth, Offices: a.Offices}).Routes()
+	archive.Mount(k, a.DB, a.Config.DataDir)
+	seal.Mount(k, a.DB, a.Config.DataDir, a.Log) // seal registry, comparison, certificates
 	(&calc.Handlers{Kit: k, Store: a.Legal, CityOf: a.cityOf}).Routes()
+	(&notice.Handlers{Kit: k, OnIssued: func(ctx context.Context, d notice.Issued) error {
+		_, err := a.Rating.Open(ctx, d.OfficeID, d.CounterID, d.UserID, rating.TriggerNotice, fmt.Sprint(d.DocumentID))
+		return err
+	}}).Routes() // documents; a one-time notice wakes its counter's rating terminal
+	form.Mount(k, form.Deps{Offices: a.Offices, Persons: a.Persons, DataDir: a.Config.DataDir}) // forms library and citizen tips
 	(&rating.Handlers{Kit: k, Svc: a.Rating, Offices: a.Offices}).Routes()
+	a.Agency = agency.Mount(k, a.DB, a.Config.DataDir, a.Log)
+	fee.Mount(k, a.DB, a.Offices, func(ctx context.Context, r *fee.Receipt) error { // each receipt wakes its counter's rating terminal
+		_, err := a.Rating.Open(ctx, r.OfficeID, r.CounterID, r.ClerkID, rating.TriggerReceipt, fmt.Sprint(r.ID))
+		return err
+	})
 }
 
 // Handler is the HTTP handler of the whole application.

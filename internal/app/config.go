@@ -27,6 +27,10 @@ type Config struct {
 	BackupDir    string
 	LogFormat    string
 	Policy       auth.Policy
+	// N加e partner agencies: SFTP endpoint ("" disables it) and the daily files.
+	SFTPAddr        string
+	AgencyFilesAt   string
+	AgencyFilesKeep int
 }
 
 func env(name, def string) string {
@@ -67,6 +71,9 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.BackupEvery, "backup-every", 24*time.Hour, "interval of automatic backups (0 disables)")
 	fs.StringVar(&c.BackupDir, "backup-dir", env("EBAZHAO_BACKUP_DIR", ""), "backup folder (default DATA/backups) [EBAZHAO_BACKUP_DIR]")
 	fs.StringVar(&c.LogFormat, "log-format", env("EBAZHAO_LOG_FORMAT", "text"), "log format: text or json [EBAZHAO_LOG_FORMAT]")
+	fs.StringVar(&c.SFTPAddr, "sftp-addr", env("EBAZHAO_SFTP_ADDR", ""), "SFTP endpoint for partner agencies' daily files, e.g. 127.0.0.1:2222; empty disables it (host key in DATA/keys) [EBAZHAO_SFTP_ADDR]")
+	fs.StringVar(&c.AgencyFilesAt, "agency-files-at", env("EBAZHAO_AGENCY_FILES_AT", "01:00"), "time of day (HH:MM, Taipei) the previous day's agency files are made [EBAZHAO_AGENCY_FILES_AT]")
+	fs.IntVar(&c.AgencyFilesKeep, "agency-files-keep", envInt("EBAZHAO_AGENCY_FILES_KEEP", 180), "days agency files stay in the SFTP folders (0: forever)")
 	fs.IntVar(&p.MinPasswordLen, "password-min-length", envInt("EBAZHAO_PASSWORD_MIN_LENGTH", p.MinPasswordLen), "minimum password length")
 	fs.DurationVar(&p.PasswordMaxAge, "password-max-age", p.PasswordMaxAge, "password age before a change is required (0: never)")
 	fs.IntVar(&p.MaxFailures, "lockout-failures", envInt("EBAZHAO_LOCKOUT_FAILURES", p.MaxFailures), "failed logins before lockout")

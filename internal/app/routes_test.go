@@ -14,14 +14,23 @@ import (
 // publicRoutes are the only routes reachable without a staff session. A new
 // public route must be added here on purpose.
 var publicRoutes = map[string]string{
-	"GET /healthz":          "load balancer health check",
-	"GET /api/openapi.json": "API description",
-	"GET /login":            "login form",
-	"POST /login":           "login",
-	"GET /terminal":         "rating terminal (acts only with its pairing cookie)",
-	"POST /terminal/pair":   "rating terminal pairing with a supervisor's code",
-	"GET /terminal/events":  "rating terminal stream (pairing cookie)",
-	"POST /terminal/rate":   "rating press (pairing cookie, open window)",
+	"GET /healthz":                "load balancer health check",
+	"GET /api/openapi.json":       "API description",
+	"GET /login":                  "login form",
+	"POST /login":                 "login",
+	"GET /terminal":               "rating terminal (acts only with its pairing cookie)",
+	"POST /terminal/pair":         "rating terminal pairing with a supervisor's code",
+	"GET /terminal/events":        "rating terminal stream (pairing cookie)",
+	"POST /terminal/rate":         "rating press (pairing cookie, open window)",
+	"GET /tips":                   "public citizen tips (便民資訊 on the public site)",
+	"GET /tips/{category}":        "public citizen tips",
+	"GET /tips/{category}/{item}": "public citizen tips",
+	// N加e partner agencies: each handler checks the agency's own agy_ credential.
+	"GET /api/v1/partner/me":               "partner agency: itself (agency credential)",
+	"GET /api/v1/partner/items":            "partner agency: pull its items (agency credential)",
+	"POST /api/v1/partner/items/{seq}/ack": "partner agency: acknowledge an item (agency credential)",
+	"POST /api/v1/partner/acks":            "partner agency: acknowledge items (agency credential)",
+	"GET /api/v1/partner/signing-key":      "public key verifying the daily files' signatures",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]*\}`)

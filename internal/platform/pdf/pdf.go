@@ -111,7 +111,7 @@ func (f *Fonts) Check() error {
 
 func (f *Fonts) missing(path string, err error) error {
 	return fmt.Errorf("%w: %s (%v); install the Debian packages fonts-cns11643-sung and fonts-cns11643-kai or set %s to the folder holding %s",
-		ErrFontsMissing, path, err, FontDirEnv, strings.Join(fontFiles[Sung][:], ", "))
+		ErrFontsMissing, path, err, FontDirEnv, fontFiles[Sung][planeBase]+", "+fontFiles[Kai][planeBase])
 }
 
 // family is the font's name inside a document, e.g. "sung0".
@@ -167,12 +167,15 @@ const (
 	A5                 // receipts
 )
 
-// MM returns the width and height in millimetres (portrait).
+// MM returns the width and height in millimetres (portrait): the PostScript
+// sizes of ISO A4 (595×842 pt) and A5 (420×595 pt), which print drivers and PDF
+// readers recognize by name.
 func (s PageSize) MM() (w, h float64) {
+	const mmPerPt = 25.4 / 72
 	if s == A5 {
-		return 148, 210
+		return 420 * mmPerPt, 595 * mmPerPt
 	}
-	return 210, 297
+	return 595 * mmPerPt, 842 * mmPerPt
 }
 
 func (s PageSize) String() string {

@@ -302,6 +302,13 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			// Partner-agency credentials (agy_…, package agency) are no staff
+			// tokens: they reach only Public routes, whose handlers check them.
+			// Like staff tokens they carry no cookies, so they skip CSRF.
+			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), "agy_") {
+				next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, viaTokenKey, int64(0))))
+				return
+			}
 			u, tokenID, err := k.Auth.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
 			if err != nil {
 				k.Audit(r, "api.auth", "api_token", "", "", "denied", "invalid token")

@@ -1,0 +1,122 @@
+package form
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
+)
+
+// SeedCategory is a category of the shipped catalogue.
+type SeedCategory struct {
+	Code, Name string
+}
+
+// SeedForm is a form of the shipped catalogue with its first version.
+type SeedForm struct {
+	Code        string
+	Category    string
+	Name        string
+	Keywords    string
+	Description string
+	Kind        string
+	Effective   time.Time // first version's effective date
+	Note        string
+	Spec        *Spec // template forms
+}
+
+// Categories is the shipped list of 23 categories, by registration business
+// (作業規範 叁.五: 各項為民服務表單，應按戶籍事項分類保存).
+var Categories = []SeedCategory{
+	{"birth", "出生"},
+	{"death", "死亡、死亡宣告"},
+	{"marriage", "結婚"},
+	{"divorce", "離婚"},
+	{"move", "遷徙（遷入、遷出、住址變更）"},
+	{"name", "改名、改姓"},
+	{"correction", "更正、撤銷、廢止"},
+	{"acknowledgment", "認領"},
+	{"adoption", "收養、終止收養"},
+	{"guardianship", "監護、輔助"},
+	{"household", "分（合）戶、戶長變更"},
+	{"first-registration", "初設戶籍"},
+	{"indigenous", "原住民身分"},
+	{"nationality", "國籍"},
+	{"idcard", "國民身分證、戶口名簿"},
+	{"transcript", "戶籍謄本、戶籍資料"},
+	{"seal", "印鑑"},
+	{"moica", "自然人憑證"},
+	{"passport", "護照人別確認"},
+	{"cross-agency", "跨機關服務"},
+	{"consent", "委託、同意、切結"},
+	{"doorplate", "門牌"},
+	{"general", "通用、其他"},
+}
+
+// SeedCatalogue creates every missing category and form of the shipped
+// catalogue. It never changes a form that exists: once seeded, a form belongs to
+// its maintainer. It is safe to run at every start.
+func (s *Store) SeedCatalogue(ctx context.Context) (created int, err error) {
+	sys := audit.Actor{Username: "system"}
+	for i, c := range Categories {
+		if _, err := s.DB.Exec(ctx, `INSERT INTO form_categories (code, name, sort_order) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+			c.Code, c.Name, (i+1)*10); err != nil {
+			return created, fmt.Errorf("seed form category %s: %w", c.Code, err)
+		}
+	}
+	for i, sf := range Catalogue() {
+		if _, err := s.ByCode(ctx, sf.Code); err == nil {
+			continue
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return created, err
+		}
+		f := &Form{Code: sf.Code, CategoryCode: sf.Category, Name: sf.Name, Keywords: sf.Keywords, Description: sf.Description,
+			Kind: sf.Kind, Maintainer: "民政局戶政科", SortOrder: (i + 1) * 10}
+		nv := NewVersion{EffectiveFrom: sf.Effective, Note: sf.Note}
+		if sf.Spec != nil {
+			nv.Spec = sf.Spec.JSON()
+		}
+		if sf.Kind == KindFile {
+			if err := s.createPending(ctx, sys, f); err != nil {
+				return created, fmt.Errorf("seed form %s: %w", sf.Code, err)
+			}
+		} else if _, err := s.Create(ctx, sys, f, nv); err != nil {
+			if db.IsUniqueViolation(err) {
+				continue // another server seeded it at the same moment
+			}
+			return created, fmt.Errorf("seed form %s: %w", sf.Code, err)
+		}
+		created++
+	}
+	return created, nil
+}
+
+// createPending adds a file form without a version: it is listed, marked as
+// waiting for its maintainer to upload the official file.
+func (s *Store) createPending(ctx context.Context, actor audit.Actor, f *Form) error {
+	if err := checkForm(f); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT id FROM form_categories WHERE code = ?`, f.CategoryCode).Scan(&f.CategoryID); err != nil {
+			return fmt.Errorf("category %s: %w", f.CategoryCode, err)
+		}
+		now := db.FormatTime(s.now())
+		if _, err := tx.Exec(ctx, `INSERT INTO forms (code, category_id, name, keywords, description, kind, office_id, maintainer, sort_order, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+			f.Code, f.CategoryID, f.Name, f.Keywords, f.Description, f.Kind, f.Maintainer, f.SortOrder, now, now); err != nil {
+			return err
+		}
+		e := audit.For(actor, "form.create", "form", f.Code)
+		e.Detail = f.Name + "（待上傳檔案）"
+		return audit.Log(ctx, tx, e)
+	})
+}
+
+// straightVertical is the day the new-generation registration system made every
+// form portrait with horizontal text (直式橫書), seed 表2: 103.4.1.
+var straightVertical = rocdate.Date(2014, 4, 1)
