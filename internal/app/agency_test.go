@@ -256,6 +256,9 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 		t.Errorf("stats total %+v rows %d", stats.Total, len(stats.Rows))
 	}
 	st, page = clerk.get("/agency/stats?group=category")
+	if st != 200 {
+		t.Fatalf("stats by category: %d", st)
+	}
 	contains(t, page, "地方稅務", "健保", "電力")
 	xr, err := clerk.http.Get(e.Srv.URL + "/agency/stats.xlsx")
 	if err != nil {

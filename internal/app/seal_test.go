@@ -115,6 +115,9 @@ func TestSealCertificateAtAnotherOffice(t *testing.T) {
 	}
 	certURL := resp3.Header.Get("Location")
 	code, body = c.get(certURL)
+	if code != 200 {
+		t.Fatalf("certificate page: %d", code)
+	}
 	contains(t, body, "不動產登記", "40 元", "待收", "beitun")
 	resp, err = c.http.Get(e.Srv.URL + certURL + "/pdf")
 	if err != nil {
@@ -137,6 +140,9 @@ func TestSealCertificateAtAnotherOffice(t *testing.T) {
 		t.Fatalf("compare recarved: %d", code)
 	}
 	code, body = c.get(resp4.Header.Get("Location"))
+	if code != 200 {
+		t.Fatalf("re-carved comparison page: %d", code)
+	}
 	if strings.Contains(body, `sc-score sc-match`) {
 		t.Errorf("re-carved seal judged a match")
 	}

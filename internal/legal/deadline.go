@@ -136,9 +136,7 @@ func deadline(e *explain, cal *Calendar, in DeadlineRequest) (*DeadlineResult, e
 	}
 	e.steps = append(e.steps, pr.Steps...)
 	e.cite(pr.Articles...)
-	for _, w := range pr.Warnings {
-		e.warnings = append(e.warnings, w)
-	}
+	e.warnings = append(e.warnings, pr.Warnings...)
 	res.RawEnd, res.Deadline, res.Extended, res.MorningOnly = pr.RawEnd, pr.Deadline, pr.Extended, pr.MorningOnly
 	noon := ""
 	if pr.MorningOnly {

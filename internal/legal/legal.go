@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -382,12 +381,3 @@ var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三
 func rocW(t time.Time) string { return roc(t) + "（" + weekdayNames[t.Weekday()] + "）" }
 
 func days(a, b time.Time) int { return int(civil(b).Sub(civil(a)).Hours() / 24) }
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}

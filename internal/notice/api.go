@@ -244,7 +244,7 @@ func (h *Handlers) apiVersions(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]vj, 0, len(vs))
 	for _, v := range vs {
-		out = append(out, vj{v.Version, v.Reason, v.By, v.At, v.Content})
+		out = append(out, vj(v))
 	}
 	h.Kit.Audit(r, "document.view", "document", strconv.FormatInt(doc.ID, 10), doc.RecipientIDNo, "ok", "api versions")
 	return web.JSON(w, http.StatusOK, map[string]any{"versions": out})

@@ -217,13 +217,6 @@ func (p *page) body(text string, pt, lh float64) error {
 	return nil
 }
 
-func (p *page) text(x float64, s string, face pdf.Face, pt float64) error {
-	if err := p.d.SetFont(face, pt); err != nil {
-		return err
-	}
-	return p.d.Text(x, p.y, s)
-}
-
 // stamps draws dashed boxes where the office stamps, right-aligned; director
 // adds 「主任」 before them (documents signed with the director's stamp).
 func (p *page) stamps(labels []string, note string, director bool) error {

@@ -62,15 +62,6 @@ var regTexts = []regText{
 		"法院認可收養裁定書及確定證明書、收養人與被收養人之國民身分證、印章及戶口名簿"},
 }
 
-func regTextFor(item string) (regText, bool) {
-	for _, r := range regTexts {
-		if r.item == item {
-			return r, true
-		}
-	}
-	return regText{}, false
-}
-
 func noticeRegistration(r regText) Template {
 	return Template{Kind: KindNotice, Subtype: "通知申請登記", Item: r.item, Name: "通知申請" + r.item, DeadlineRule: "legal",
 		Articles: []string{"戶籍法第48條"},
