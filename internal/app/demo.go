@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"ebazhao/internal/agency"
 	"ebazhao/internal/archive"
 	"ebazhao/internal/demo"
 	"ebazhao/internal/notice"
+	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
 )
 
@@ -33,6 +35,9 @@ func (a *App) SeedDemo(ctx context.Context, password string, people int, out io.
 	}
 	if err := archive.SeedDemo(ctx, a.DB, a.Config.DataDir); err != nil {
 		return fmt.Errorf("demo archive: %w", err)
+	}
+	if err := rating.SeedDemo(ctx, a.DB, "xitun", time.Now()); err != nil {
+		return fmt.Errorf("demo ratings: %w", err)
 	}
 	info, err := agency.SeedDemo(ctx, a.DB, a.Config.DataDir)
 	if err != nil {

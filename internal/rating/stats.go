@@ -9,6 +9,7 @@ import (
 
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
 )
 
 // Alert is a dissatisfaction alarm.
@@ -205,6 +206,18 @@ func (s *Service) Stats(ctx context.Context, f Filter) ([]Row, error) {
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	for i := range out { // clerks read ROC dates (sorted above while still ISO)
+		switch f.GroupBy {
+		case "day":
+			if d, err := rocdate.ParseISO(out[i].Key); err == nil {
+				out[i].Key = rocdate.FormatShort(d)
+			}
+		case "month":
+			if d, err := rocdate.ParseISO(out[i].Key + "-01"); err == nil {
+				out[i].Key = fmt.Sprintf("%d年%d月", rocdate.Year(d), int(d.Month()))
+			}
+		}
+	}
 	return out, rs.Err()
 }
 

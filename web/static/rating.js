@@ -3,7 +3,7 @@
   "use strict";
   var el = document.getElementById("chart-data");
   if (!el || !window.Chart) return;
-  var d = JSON.parse(el.textContent);
+  var d = JSON.parse(el.dataset.json);
   var colors = { "非常滿意": "#16a34a", "滿意": "#86efac", "普通": "#facc15", "不滿意": "#fb923c", "非常不滿意": "#dc2626" };
   var order = ["非常滿意", "滿意", "普通", "不滿意", "非常不滿意"];
   new Chart(document.getElementById("chart-levels"), {
