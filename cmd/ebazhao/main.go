@@ -35,6 +35,7 @@ Usage:
   ebazhao token create --user NAME [--name LABEL] [--data DIR] [--db URL] print a new API token
   ebazhao calc KIND < input.json                                         legal calculators (JSON in, JSON out)
   ebazhao seal compare REF CAND [--overlay OUT.png] | --pairs FILE.csv  seal imprint comparison (JSON out); seal bench
+  ebazhao blob scrub [--data DIR]                                        verify every stored file against its SHA-256
   ebazhao version
 
 Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB (and see 'ebazhao serve -h').
@@ -68,6 +69,12 @@ func main() {
 		os.Exit(calc(args, os.Stdin, os.Stdout))
 	case "seal":
 		os.Exit(sealCmd(args))
+	case "blob":
+		if len(args) == 0 || args[0] != "scrub" {
+			fmt.Fprintln(os.Stderr, "usage: ebazhao blob scrub [--data DIR]")
+			os.Exit(2)
+		}
+		os.Exit(scrub(ctx, args[1:], os.Stdout))
 	case "version", "--version", "-v":
 		fmt.Println("ebazhao", app.Version)
 	case "help", "-h", "--help":
