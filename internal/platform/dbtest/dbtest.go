@@ -65,6 +65,7 @@ type Cluster struct {
 	Port int
 	URL  string
 	asPG bool
+	opts string // server options, for a restart
 }
 
 // StartCluster runs initdb and pg_ctl start in a temporary folder. As root it
@@ -96,13 +97,22 @@ func StartCluster() (*Cluster, error) {
 	if out, err := c.run(db.PGTool("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
 		return nil, fmt.Errorf("initdb: %w: %s", err, out)
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300", port, dir)
-	if out, err := c.run(db.PGTool("pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		return nil, fmt.Errorf("pg_ctl start: %w: %s\n%s", err, out, log)
+	c.opts = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300", port, dir)
+	if err := c.Start(); err != nil {
+		return nil, err
 	}
 	c.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	return c, nil
+}
+
+// Start starts the (stopped) server again on its port.
+func (c *Cluster) Start() error {
+	data := filepath.Join(c.Dir, "data")
+	if out, err := c.run(db.PGTool("pg_ctl"), "-D", data, "-o", c.opts, "-l", filepath.Join(c.Dir, "log"), "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.Dir, "log"))
+		return fmt.Errorf("pg_ctl start: %w: %s\n%s", err, out, log)
+	}
+	return nil
 }
 
 // Stop shuts the server down and removes its folder.

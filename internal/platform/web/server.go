@@ -330,7 +330,10 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 				ctx = context.WithValue(ctx, userKey, s.User)
 				ctx = context.WithValue(ctx, sessionKey, s)
 			} else if !errors.Is(err, db.ErrNotFound) {
-				k.Log.Error("session lookup", "err", err)
+				// The database is unreachable: say so, rather than pretending the
+				// clerk was logged out.
+				k.fail(w, r, &Error{Status: http.StatusServiceUnavailable, Msg: "系統暫時無法連線資料庫，請稍後再試；資料不會遺失", Err: err})
+				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
