@@ -30,6 +30,7 @@ import (
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
+	"ebazhao/internal/visit"
 	webassets "ebazhao/web"
 )
 
@@ -90,6 +91,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	}
 	a.Kit = kit
 	kit.Nav = []web.NavItem{
+		{Key: "visits", Label: "臨櫃服務", Href: "/visits", Perm: auth.PersonRead, Keys: "Alt+V"},
 		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},
 		{Key: "calc", Label: "計算工具", Href: "/calc", Perm: auth.CalcUse, Keys: "Alt+C"},
 		{Key: "documents", Label: "行政文書", Href: "/documents", Perm: auth.DocumentIssue, Keys: "Alt+N"},
@@ -175,6 +177,7 @@ func (a *App) routes() {
 		_, err := a.Rating.Open(ctx, r.OfficeID, r.CounterID, r.ClerkID, rating.TriggerReceipt, fmt.Sprint(r.ID))
 		return err
 	})
+	visit.Mount(k, visit.Deps{DB: a.DB, Persons: a.Persons, Offices: a.Offices, Agency: a.Agency, Rating: a.Rating, DataDir: a.Config.DataDir}) // counter workbench: one visit, every subsystem
 }
 
 // Handler is the HTTP handler of the whole application.

@@ -260,7 +260,7 @@ func TestBrowserArchivePages(t *testing.T) {
 	if s := text(t, ctx, "table.hits"); !strings.Contains(s, "王大明") || !strings.Contains(s, "出生") {
 		t.Fatalf("results: %s", s)
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS("table.hits tbody tr:last-child a.button")), chromedp.WaitVisible(chromedp.ID("page-img")))
+	do(t, ctx, chromedp.Click(chromedp.CSS("table.hits tbody tr:last-child a.button")), chromedp.WaitVisible(chromedp.CSS("#viewer[data-ready]")))
 	do(t, ctx, chromedp.Click(chromedp.CSS(`[data-act="next"]`)))
 	if s := text(t, ctx, "#page-label"); !strings.Contains(s, "第 2 頁") {
 		t.Fatalf("paging: %s", s)
@@ -276,6 +276,11 @@ func TestBrowserArchivePages(t *testing.T) {
 		t.Fatalf("request page: %s", s)
 	}
 	shot(t, ctx, "archive-request")
+	do(t, ctx, chromedp.Navigate(u+"/archive/reports"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if s := text(t, ctx, "main"); !strings.Contains(s, "各所每日掃描建檔") || !strings.Contains(s, "待原所處理") {
+		t.Fatalf("reports: %s", s)
+	}
+	shot(t, ctx, "archive-reports")
 	// The scanning staff of the original office: the queue and the upload form.
 	sctx := browser(t)
 	do(t, sctx, chromedp.Navigate(u+"/login"), chromedp.WaitVisible(chromedp.ID("username")),

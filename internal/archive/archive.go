@@ -335,6 +335,9 @@ func (s *Service) Ingest(ctx context.Context, actor audit.Actor, in DocInput, fi
 			if !cur {
 				return &InputError{Msg: "此影像已有較新的版本，請對最新版本重新掃描"}
 			}
+			if office != in.OfficeID {
+				return &InputError{Msg: "重新掃描的原登記地戶所須與原影像相同"}
+			}
 			version++
 			supersedes = in.Supersedes
 			if _, err := tx.Exec(ctx, `UPDATE archive_docs SET current = ? WHERE id = ?`, false, in.Supersedes); err != nil {

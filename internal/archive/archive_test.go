@@ -237,6 +237,10 @@ func TestRescanIsANewVersion(t *testing.T) {
 	if _, err := f.svc.Ingest(f.ctx, f.scanner, in, tiffOf(23)); err == nil || !strings.Contains(err.Error(), "較新的版本") {
 		t.Fatalf("rescanning an old version: %v", err)
 	}
+	in.Supersedes, in.OfficeID = nd.ID, f.beitun
+	if _, err := f.svc.Ingest(f.ctx, f.scanner, in, tiffOf(24)); err == nil || !strings.Contains(err.Error(), "須與原影像相同") {
+		t.Fatalf("rescanning into another office: %v", err)
+	}
 }
 
 func TestSearchCombinations(t *testing.T) {

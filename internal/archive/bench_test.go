@@ -24,7 +24,7 @@ import (
 
 // The search benchmark runs against an archive of EBAZHAO_ARCHIVE_BENCH_DOCS
 // generated documents (default 1,000,000; about 2 persons each), built once per
-// run. Figures and how to reproduce them: BENCHMARKS.md in this folder.
+// run. Figures and how to reproduce them: docs/benchmarks/archive.md.
 var benchArchive struct {
 	once sync.Once
 	svc  *Service

@@ -50,4 +50,5 @@
     if (map[e.key]) { e.preventDefault(); act(map[e.key]); }
   });
   apply();
+  v.setAttribute("data-ready", "1");
 })();

@@ -64,6 +64,11 @@ type IssueRequest struct {
 	Note      string      `json:"note,omitempty"`
 	// IdempotencyKey is normally sent as the Idempotency-Key header.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Settle, if set, runs inside the receipt's transaction once the receipt is
+	// stored, with its id and number: the caller marks what the receipt pays for
+	// (seal certificates, archive copies), so both commit together or neither
+	// does. Not part of the request's fingerprint; not called on a replay.
+	Settle func(ctx context.Context, tx *db.Tx, receiptID int64, number string) error `json:"-"`
 }
 
 // Clerk is who issues: the user and the counter they work at.
@@ -250,6 +255,11 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 		if _, err := tx.Exec(ctx, `INSERT INTO fee_prints (receipt_id, copy_no, office_id, print_date, printed_by, printed_at)
 			VALUES (?, 1, ?, ?, ?, ?)`, id, u.OfficeID, rocdate.ISO(rocdate.Today(now)), u.ID, db.FormatTime(now)); err != nil {
 			return err
+		}
+		if req.Settle != nil {
+			if err := req.Settle(ctx, tx, id, fmt.Sprintf("%d-%06d", year, n)); err != nil {
+				return err
+			}
 		}
 		e := audit.For(c.actor(), "receipt.issue", "receipt", fmt.Sprint(id))
 		e.Detail = fmt.Sprintf("%d-%06d %s NT$%d %s", year, n, rocdate.ISO(day), q.Total, PaymentLabel(payment))
