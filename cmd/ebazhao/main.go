@@ -35,6 +35,7 @@ Usage:
   ebazhao token create --user NAME [--name LABEL] [--data DIR] [--db URL] print a new API token
   ebazhao calc KIND < input.json                                         legal calculators (JSON in, JSON out)
   ebazhao seal compare REF CAND [--overlay OUT.png] | --pairs FILE.csv  seal imprint comparison (JSON out); seal bench
+  ebazhao archive import --dir DIR --manifest FILE | generate --docs N | verify   archived applications
   ebazhao blob scrub [--data DIR]                                        verify every stored file against its SHA-256
   ebazhao version
 
@@ -69,6 +70,8 @@ func main() {
 		os.Exit(calc(args, os.Stdin, os.Stdout))
 	case "seal":
 		os.Exit(sealCmd(args))
+	case "archive":
+		err = archiveCmd(ctx, args)
 	case "blob":
 		if len(args) == 0 || args[0] != "scrub" {
 			fmt.Fprintln(os.Stderr, "usage: ebazhao blob scrub [--data DIR]")
