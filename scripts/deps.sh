@@ -3,7 +3,7 @@
 #   scripts/deps.sh run    fonts for printed documents (CNS11643 Sung and Kai)
 #   scripts/deps.sh test   the above plus headless Chromium, poppler-utils, the sftp client and PostgreSQL
 set -euo pipefail
-want=(fonts-cns11643-sung fonts-cns11643-kai)
+want=(fonts-cns11643-sung fonts-cns11643-kai poppler-utils) # poppler: PDF uploads to the archive are rendered with pdftoppm
 if [ "${1:-run}" = "test" ]; then
   want+=(chromium poppler-utils openssh-client)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
