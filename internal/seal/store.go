@@ -191,31 +191,35 @@ func (s *Store) AddEvent(ctx context.Context, actor audit.Actor, e *Event) error
 	if e.Source == "" {
 		e.Source = "counter"
 	}
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		cur, err := currentTx(ctx, tx, e.PersonIDNo)
-		if err != nil {
-			return err
-		}
-		switch {
-		case e.Kind == Register && cur:
-			return userErr("此人已有登記印鑑，請辦理變更")
-		case e.Kind != Register && !cur:
-			return userErr("此人目前沒有登記印鑑，無從變更或註銷")
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO seal_events (person_id_no, kind, event_date, office_id, clerk_id, clerk_name,
-			application_no, application_blob, imprint_blob, appearance_blob, signature_blob, note, source, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			e.PersonIDNo, e.Kind, e.Date.Format("2006-01-02"), e.OfficeID, nullID(e.ClerkID), e.ClerkName,
-			e.ApplicationNo, e.ApplicationRef, e.ImprintRef, e.AppearanceRef, e.SignatureRef, e.Note, e.Source,
-			db.FormatTime(time.Now())).Scan(&e.ID)
-		if err != nil {
-			return err
-		}
-		a := audit.For(actor, "seal."+e.Kind, "seal_event", fmt.Sprint(e.ID))
-		a.PersonIDNo = e.PersonIDNo
-		a.Detail = "application_no=" + e.ApplicationNo + " source=" + e.Source
-		return audit.Log(ctx, tx, a)
-	})
+	return s.DB.InTx(ctx, func(tx *db.Tx) error { return addEventTx(ctx, tx, actor, e) })
+}
+
+// addEventTx records an event inside a transaction (rules as AddEvent, whose
+// checks of the input it assumes done).
+func addEventTx(ctx context.Context, tx *db.Tx, actor audit.Actor, e *Event) error {
+	cur, err := currentTx(ctx, tx, e.PersonIDNo)
+	if err != nil {
+		return err
+	}
+	switch {
+	case e.Kind == Register && cur:
+		return userErr("此人已有登記印鑑，請辦理變更")
+	case e.Kind != Register && !cur:
+		return userErr("此人目前沒有登記印鑑，無從變更或註銷")
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO seal_events (person_id_no, kind, event_date, office_id, clerk_id, clerk_name,
+		application_no, application_blob, imprint_blob, appearance_blob, signature_blob, note, source, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.PersonIDNo, e.Kind, e.Date.Format("2006-01-02"), e.OfficeID, nullID(e.ClerkID), e.ClerkName,
+		e.ApplicationNo, e.ApplicationRef, e.ImprintRef, e.AppearanceRef, e.SignatureRef, e.Note, e.Source,
+		db.FormatTime(time.Now())).Scan(&e.ID)
+	if err != nil {
+		return err
+	}
+	a := audit.For(actor, "seal."+e.Kind, "seal_event", fmt.Sprint(e.ID))
+	a.PersonIDNo = e.PersonIDNo
+	a.Detail = "application_no=" + e.ApplicationNo + " source=" + e.Source
+	return audit.Log(ctx, tx, a)
 }
 
 func currentTx(ctx context.Context, q db.Querier, idNo string) (bool, error) {

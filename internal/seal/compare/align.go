@@ -24,22 +24,40 @@ type coarse struct {
 	NCC float64
 }
 
+// coarseRef is the registered imprint's side of the coarse alignment,
+// computed once per reference.
+type coarseRef struct {
+	lp  []complex128 // transform of the log-polar magnitude spectrum
+	low *plane       // low-resolution canvas for translation and correlation
+	ft  []complex128 // its transform
+}
+
+func newCoarseRef(ref *plane) *coarseRef {
+	n := workN / lowFM
+	f := newFFT2(n, n)
+	lr := logPolar(magnitude(f, boxDown(ref, lowFM)), n, fmA, fmR, fmR0, fmR1)
+	normalize(lr)
+	a := toComplex64(lr)
+	newFFT2(fmR, fmA).run(a, false)
+	m := workN / lowTr
+	r2 := boxDown(ref, lowTr)
+	fr := toComplex(r2.P)
+	newFFT2(m, m).run(fr, false)
+	return &coarseRef{lp: a, low: r2, ft: fr}
+}
+
 // coarseAlign estimates rotation (any angle), scale within ±maxLogK and
 // translation of cand onto ref (both workN canvases) by Fourier–Mellin on the
 // magnitude spectra, then tests each rotation peak at its four quarter turns
 // (square seals look alike at every quarter turn) and finds the translation
 // by phase correlation. It returns hypotheses best first.
-func coarseAlign(ref, cand *plane, maxLogK float64) []coarse {
+func coarseAlign(ref *coarseRef, cand *plane, maxLogK float64) []coarse {
 	n := workN / lowFM
-	r1, c1 := boxDown(ref, lowFM), boxDown(cand, lowFM)
 	f := newFFT2(n, n)
-	mr, mc := magnitude(f, r1), magnitude(f, c1)
-	lr, lc := logPolar(mr, n, fmA, fmR, fmR0, fmR1), logPolar(mc, n, fmA, fmR, fmR0, fmR1)
-	normalize(lr)
+	lc := logPolar(magnitude(f, boxDown(cand, lowFM)), n, fmA, fmR, fmR0, fmR1)
 	normalize(lc)
 	flp := newFFT2(fmR, fmA)
-	a, b := toComplex64(lr), toComplex64(lc)
-	flp.run(a, false)
+	a, b := ref.lp, toComplex64(lc)
 	flp.run(b, false)
 	surf := phaseCorrelate(flp, b, a) // peak d: lc(x) = lr(x - d)
 	dlog := math.Log(fmR1/fmR0) / float64(fmR-1)
@@ -75,10 +93,9 @@ func coarseAlign(ref, cand *plane, maxLogK float64) []coarse {
 	}
 	// translation search at lower resolution
 	m := workN / lowTr
-	r2, c2 := boxDown(ref, lowTr), boxDown(cand, lowTr)
+	r2, c2 := ref.low, boxDown(cand, lowTr)
 	ft := newFFT2(m, m)
-	fr := toComplex(r2.P)
-	ft.run(fr, false)
+	fr := ref.ft
 	var hyps []coarse
 	for _, p := range chosen {
 		fa, fr0 := subpixel(surf, fmR, fmA, p.r, p.a)
@@ -86,9 +103,10 @@ func coarseAlign(ref, cand *plane, maxLogK float64) []coarse {
 		logk := wrap(fa, fmR) * dlog
 		logk = math.Max(-maxLogK, math.Min(maxLogK, logk))
 		ks := []float64{logk}
-		if math.Abs(logk) > 0.01 {
-			// the prior scale too: the spectrum's scale is unreliable on
-			// faint, partial imprints
+		if maxLogK > 0.05 && math.Abs(logk) > 0.02 {
+			// the prior scale too (different resolutions, normalised by the
+			// spread of ink): the spectrum's scale is unreliable on faint,
+			// partial imprints
 			ks = append(ks, 0)
 		}
 		for q := 0; q < 4*len(ks); q++ {
@@ -171,59 +189,57 @@ type outline struct {
 
 const outlineThreshold = 0.35
 
+// outlinePoints caps the outline points the chamfer distance samples.
+const outlinePoints = 1200
+
 func newOutline(mask []bool, n int) *outline {
 	e := edges(mask, n, n)
-	return &outline{dt: edt(e, n, n), pts: samplePoints(e, n, n, 1500)}
+	// the chamfer truncates distances at 10 px: farther is far
+	return &outline{dt: edtRect(e, n, maskBounds(e, n).grow(12, n)), pts: samplePoints(e, n, n, outlinePoints)}
 }
 
 // chamfer is the truncated symmetric chamfer distance between the ink
 // outlines of two canvases, as a function of the similarity.
 type chamfer struct {
-	ref, cand       *outline
-	refPts, candPts [][2]float64 // the points in use: all, or a sample for quick passes
-	tau             float64
+	ref, cand *outline
+	tau       float64
 }
 
-func newChamfer(ref, cand *outline) *chamfer {
-	c := &chamfer{ref: ref, cand: cand, tau: 4}
-	c.sample(1)
-	return c
-}
+func newChamfer(ref, cand *outline) *chamfer { return &chamfer{ref: ref, cand: cand, tau: 4} }
 
-// sample uses every stride-th outline point.
-func (c *chamfer) sample(stride int) {
-	pick := func(p [][2]float64) [][2]float64 {
-		if stride <= 1 {
-			return p
+// sampled is the chamfer distance on one outline point in stride, picked
+// in a scrambled order: a regular pick from a raster-ordered outline aliases
+// with straight strokes and leaves a bumpy cost.
+func (c *chamfer) sampled(stride int) *chamfer {
+	pick := func(o *outline) *outline {
+		n := len(o.pts)
+		p := make([][2]float64, 0, n/stride+1)
+		for i := 0; i < n/stride; i++ {
+			p = append(p, o.pts[(i*7919)%n])
 		}
-		out := make([][2]float64, 0, len(p)/stride+1)
-		for i := 0; i < len(p); i += stride {
-			out = append(out, p[i])
-		}
-		return out
+		return &outline{dt: o.dt, pts: p}
 	}
-	c.refPts, c.candPts = pick(c.ref.pts), pick(c.cand.pts)
+	return &chamfer{ref: pick(c.ref), cand: pick(c.cand), tau: c.tau}
 }
 
-// Pattern search steps (rotation rad, log scale, x, y): precise and quick.
-var (
-	fineSteps  = [2][4]float64{{1.5 * math.Pi / 180, 0.01, 2, 2}, {0.02 * math.Pi / 180, 0.0005, 0.03, 0.03}}
-	quickSteps = [2][4]float64{{4 * math.Pi / 180, 0.02, 4, 4}, {0.5 * math.Pi / 180, 0.005, 0.5, 0.5}}
-)
+// fineSteps are the pattern search's first and last steps (rotation in
+// radians, log scale, x, y).
+var fineSteps = [2][4]float64{{1.5 * math.Pi / 180, 0.01, 2, 2}, {0.02 * math.Pi / 180, 0.0005, 0.03, 0.03}}
 
 // align finds the similarity mapping the candidate canvas onto the
 // registered one. Coarse hypotheses (Fourier–Mellin rotation and scale, the
 // four quarter turns, translation by phase correlation) are ranked by their
-// low-resolution correlation; the best few get a quick chamfer descent from
-// a wide basin, which also recovers from a rotation peak off by tens of
-// degrees on a degraded imprint; the best two of those are refined precisely.
-// It returns the transform and its chamfer cost.
-func align(ref *outline, R, C *plane, maxLogK float64) (similarity, float64) {
-	hyps := coarseAlign(R, C, maxLogK)
-	ch := newChamfer(ref, newOutline(binary(blur(C, 0.8), outlineThreshold), C.W))
+// low-resolution correlation. That ranking is not reliable on worn or
+// speckled imprints (a rotation peak off by ten degrees puts the right
+// quarter turn fourth or sixth), so the best few get a quick chamfer descent
+// from a wide basin on a sample of the outlines; the best two of those are
+// refined precisely. It returns the transform and its chamfer cost.
+func align(ref *refMaps, C *plane, maxLogK float64) (similarity, float64) {
+	hyps := coarseAlign(ref.coarse, C, maxLogK)
+	ch := newChamfer(ref.outline, newOutline(binary(blurIn(C, 0.8, planeBounds(C).grow(3, C.W)), outlineThreshold), C.W))
 	bounds := func(h similarity) (float64, float64) {
 		// genuine impressions differ in scale by a few per cent at most; the
-		// spectrum's estimate is only a start
+		// spectrum's estimate across resolutions is only a start
 		if maxLogK <= 0.05 {
 			return -0.05, 0.05
 		}
@@ -235,18 +251,17 @@ func align(ref *outline, R, C *plane, maxLogK float64) (similarity, float64) {
 		cost   float64
 	}
 	var trials []trial
-	ch.sample(5)
-	ch.tau = 10
+	quick := ch.sampled(quickStride)
+	quick.tau = 10
 	for i, h := range hyps {
 		if i >= quickHyps {
 			break
 		}
 		lo, hi := bounds(h.T)
-		t, cost := ch.refine(h.T, lo, hi, quickSteps)
+		t, cost := quick.refine(h.T, lo, hi, quickSteps)
 		trials = append(trials, trial{t, lo, hi, cost})
 	}
-	sort.Slice(trials, func(i, j int) bool { return trials[i].cost < trials[j].cost })
-	ch.sample(1)
+	sort.SliceStable(trials, func(i, j int) bool { return trials[i].cost < trials[j].cost })
 	var best similarity
 	bestCost := math.Inf(1)
 	for i, tr := range trials {
@@ -264,8 +279,14 @@ func align(ref *outline, R, C *plane, maxLogK float64) (similarity, float64) {
 	return best, bestCost
 }
 
-// quickHyps coarse hypotheses get a quick chamfer descent.
-const quickHyps = 8
+// The quick descent: how many coarse hypotheses, every how many outline
+// points, and its steps.
+const (
+	quickHyps   = 8
+	quickStride = 2
+)
+
+var quickSteps = [2][4]float64{{1.5 * math.Pi / 180, 0.01, 2, 2}, {0.2 * math.Pi / 180, 0.003, 0.4, 0.4}}
 
 func samplePoints(m []bool, w, h, limit int) [][2]float64 {
 	n := 0
@@ -293,7 +314,7 @@ func samplePoints(m []bool, w, h, limit int) [][2]float64 {
 }
 
 func (c *chamfer) cost(t similarity) float64 {
-	return c.dir(c.candPts, c.ref.dt, t) + c.dir(c.refPts, c.cand.dt, t.inverse())
+	return c.dir(c.cand.pts, c.ref.dt, t) + c.dir(c.ref.pts, c.cand.dt, t.inverse())
 }
 
 func (c *chamfer) dir(pts [][2]float64, dt *plane, t similarity) float64 {
@@ -304,18 +325,22 @@ func (c *chamfer) dir(pts [][2]float64, dt *plane, t similarity) float64 {
 	co, si := math.Cos(t.Theta)*k, math.Sin(t.Theta)*k
 	hx, hy := float64(dt.W)/2, float64(dt.H)/2
 	tau := float32(c.tau)
+	w := dt.W
+	xmax, ymax := float64(dt.W-1), float64(dt.H-1)
 	var s float64
 	for _, p := range pts {
 		x := co*p[0] - si*p[1] + t.Tx + hx
 		y := si*p[0] + co*p[1] + t.Ty + hy
-		var d float32
-		if x < 0 || y < 0 || x > float64(dt.W-1) || y > float64(dt.H-1) {
-			d = tau
-		} else {
-			d = dt.bilinear(x, y)
-			if d > tau {
-				d = tau
-			}
+		d := tau
+		if x >= 0 && y >= 0 && x < xmax && y < ymax {
+			// bilinear, inlined: this is the alignment's inner loop
+			x0, y0 := int(x), int(y)
+			fx, fy := float32(x-float64(x0)), float32(y-float64(y0))
+			i := y0*w + x0
+			r0 := dt.P[i : i+2]
+			r1 := dt.P[i+w : i+w+2]
+			v := (r0[0]*(1-fx)+r0[1]*fx)*(1-fy) + (r1[0]*(1-fx)+r1[1]*fx)*fy
+			d = min(v, tau)
 		}
 		s += float64(d * d)
 	}

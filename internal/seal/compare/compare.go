@@ -7,7 +7,8 @@
 //  1. Ink isolation. Seal paste is a red filter; each pixel's red chroma
 //     (after dividing by the paper white) is its ink density. Black print and
 //     form lines are not ink, and pixels dark enough to hide the red channel
-//     are unknown, not missing ink.
+//     are unknown, not missing ink. For alignment the hidden ink is filled in
+//     from its surroundings; the scores keep it unknown.
 //  2. Location. The biggest cluster of ink is the seal; faint pieces close to it
 //     join it; a second seal-sized cluster makes the imprint ambiguous.
 //  3. Normalisation. Each imprint is centred on its ink centroid. If the two
@@ -18,15 +19,22 @@
 //  4. Coarse alignment: Fourier–Mellin (phase correlation of the log-polar
 //     magnitude spectra) gives rotation modulo 180° and scale; each rotation
 //     peak is tried at its four quarter turns and placed by phase correlation.
+//     The best few get a quick chamfer descent from a wide basin.
 //  5. Refinement: rotation, scale and shift (never a warp) minimising the
 //     truncated symmetric chamfer distance between the ink outlines.
-//  6. Scoring. A genuine re-impression mostly loses ink (faint, partial,
-//     speckled); a forgery adds ink where the registered seal has none and moves
-//     strokes. The score combines extra ink beyond a small tolerance (overall and
-//     in the worst cell of a grid) with the residual displacement of local
-//     patches after the rigid alignment. The ink coverage grades the imprint:
-//     too faint or partial gives the verdict Poor (stamp again) instead of a
-//     guess.
+//  6. Scoring. A genuine re-impression is the same rigid face: it mostly loses
+//     ink (faint, partial, speckled) and its strokes are uniformly bolder or
+//     thinner (paste spread). A re-carved seal adds ink where the registered
+//     seal has none and moves, resizes and re-weights its characters. The
+//     score combines extra ink beyond a spread-adjusted tolerance (overall
+//     and in the worst cell of a grid) with the residual local shift of the
+//     strokes: every grid cell's shift is measured one-sidedly (where the
+//     candidate's outline lies in the registered imprint's signed distance
+//     map), the similarity that best explains all shifts is removed, and
+//     what is left — weighted by how well each cell constrains it, trimmed
+//     of the worst cell or two — is what no rigid motion explains. The ink
+//     quality grades the imprint first: too faint or partial gives the
+//     verdict Poor (stamp again) instead of a guess.
 package compare
 
 import (
@@ -67,6 +75,14 @@ const DefaultThreshold = 0.5
 // reproduce for a match; below it the imprint is too faint or partial.
 const MinCoverage = 0.6
 
+// MinInkRatio is the least ink, relative to the registered imprint at the
+// same scale, an imprint needs to be compared at all.
+const MinInkRatio = 0.3
+
+// faintInkRatio: below it an imprint with low coverage is taken as faint or
+// partial rather than different.
+const faintInkRatio = 0.7
+
 // Options tune a comparison.
 type Options struct {
 	Threshold float64 // 0: DefaultThreshold
@@ -82,6 +98,7 @@ type Features struct {
 	Stroke       float64 `json:"stroke"`         // RMS of the cells' stroke-width offsets about the common spread, % of seal size
 	Spread       float64 `json:"spread"`         // common stroke offset (+: candidate thinner, −: bolder), % of seal size
 	Cells        int     `json:"cells"`          // grid cells with enough outline to measure a local shift
+	InkRatio     float64 `json:"ink_ratio"`      // candidate's ink over the registered imprint's, at the same scale (ink quality, before alignment)
 	ChamferCost  float64 `json:"chamfer_cost"`   // alignment cost (px²)
 	RefInk       int     `json:"ref_ink"`        // ink pixels of the registered imprint at working scale
 	CandInk      int     `json:"cand_ink"`       // ink pixels of the candidate at working scale
@@ -172,6 +189,46 @@ func (im *imprint) place(s float64) {
 	im.scale = s
 	im.ink = view(im.ink, im.cx, im.cy, s, workN)
 	im.unknown = view(im.unknown, im.cx, im.cy, s, workN)
+	inpaint(im.ink, im.unknown)
+}
+
+// inpaint fills the ink hidden under print with the average of the visible
+// ink around it (normalised convolution). Alignment then sees the seal, not
+// the gaps the form lines cut into it — straight gaps are strong features of
+// a spectrum and an outline. The scores keep treating those pixels as
+// unknown.
+func inpaint(ink, unknown *plane) {
+	hidden := false
+	for _, u := range unknown.P {
+		if u > 0.3 {
+			hidden = true
+			break
+		}
+	}
+	if !hidden {
+		return
+	}
+	// only near the seal
+	r := planeBounds(ink).grow(8, ink.W)
+	w := newPlane(ink.W, ink.H)
+	iw := newPlane(ink.W, ink.H)
+	for i, u := range unknown.P {
+		v := 1 - min(u, 1)
+		w.P[i] = v
+		iw.P[i] = ink.P[i] * v
+	}
+	bw, biw := blurIn(w, 2, r), blurIn(iw, 2, r)
+	for i, u := range unknown.P {
+		if u <= 0.3 || i%ink.W < r.x0 || i%ink.W >= r.x1 || i/ink.W < r.y0 || i/ink.W >= r.y1 {
+			continue
+		}
+		f := float32(0)
+		if bw.P[i] > 0.05 {
+			f = biw.P[i] / bw.P[i]
+		}
+		a := min(u, 1)
+		ink.P[i] = ink.P[i]*(1-a) + f*a
+	}
 }
 
 // InkMask returns the seal ink of an image, cropped to the seal, as an alpha
@@ -239,7 +296,7 @@ func (r *Reference) Compare(cand image.Image, opt Options) *Result {
 		maxLogK = 0.3
 	}
 	c.place(s)
-	best, bestCost := align(r.maps.outline, ref.ink, c.ink, maxLogK)
+	best, bestCost := align(r.maps, c.ink, maxLogK)
 	res.AngleDeg = round(best.Theta*180/math.Pi, 2)
 	res.Scale = round(ref.scale/(s*math.Exp(best.LogK)), 4)
 	inv := best.inverse()
@@ -248,15 +305,23 @@ func (r *Reference) Compare(cand image.Image, opt Options) *Result {
 	res.CenterY = round(c.cy+c.cy0+py/s, 1)
 	sc := score(r, c, best)
 	sc.f.ChamferCost = round(bestCost, 3)
+	sc.f.InkRatio = round(inkMass(c.ink)/inkMass(ref.ink), 3)
 	sc.f.OtherSeals = res.Features.OtherSeals
 	sc.f.DarkPrintPct = res.Features.DarkPrintPct
 	res.Features = sc.f
 	res.Score = round(sc.score, 4)
 	switch {
-	case sc.f.Coverage < MinCoverage && (sc.score >= thr*0.5 || float64(sc.f.CandInk) < 0.75*float64(sc.f.RefInk)):
-		// Too little of the registered seal is visible to judge, and the
-		// candidate has less ink than the registered imprint (faint or partial,
-		// not ink elsewhere): ask for a new impression instead of guessing.
+	case sc.f.InkRatio < MinInkRatio:
+		// Graded before any comparison: far less ink than the registered
+		// imprint holds is too faint or partial to align and judge.
+		res.Verdict = Poor
+		res.Reason = fmt.Sprintf("印文過淡或不完整（印泥量僅登記印鑑的 %.0f%%），請重新用印", sc.f.InkRatio*100)
+	case sc.f.Coverage < MinCoverage && (sc.zExtra < 1 || sc.f.InkRatio < faintInkRatio):
+		// Too little of the registered seal is visible to judge, and either
+		// what is visible does not contradict it (no ink where the registered
+		// seal has none) or the imprint is plainly faint or partial, too
+		// little to align with confidence: ask for a new impression, do not
+		// guess.
 		res.Verdict = Poor
 		res.Reason = fmt.Sprintf("印文過淡或不完整（僅見登記印鑑的 %.0f%%），請重新用印", sc.f.Coverage*100)
 	case res.Score >= thr:
@@ -277,4 +342,13 @@ func (r *Reference) Compare(cand image.Image, opt Options) *Result {
 func round(v float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))
 	return math.Round(v*p) / p
+}
+
+// inkMass is the total ink density of a canvas.
+func inkMass(p *plane) float64 {
+	var s float64
+	for _, v := range p.P {
+		s += float64(min(v, 1))
+	}
+	return max(s, 1e-9)
 }

@@ -238,3 +238,70 @@ func BenchmarkCompare(b *testing.B) {
 		}
 	}
 }
+
+// Each degradation of a genuine impression, at the limit of the benchmark's
+// range, must still match: paste spread and thinning are uniform, missing ink
+// and print on top are not evidence against the seal.
+func TestDegradedGenuineImpressionsMatch(t *testing.T) {
+	fs := testFonts(t)
+	_, m, ref, _, rng := personCard(t, 21)
+	r, err := compare.Prepare(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := sealgen.ApplicationImpression(rng)
+	base.Pressure, base.Faint, base.Dropout, base.Lines, base.JPEG, base.Spread = 0.1, 0, 0.1, false, 0, 0
+	cases := []struct {
+		name string
+		mod  func(*sealgen.Impression)
+	}{
+		{"ink spread +0.10 mm", func(i *sealgen.Impression) { i.Spread = 0.10 }},
+		{"thin paste −0.06 mm", func(i *sealgen.Impression) { i.Spread = -0.06 }},
+		{"one-sided pressure", func(i *sealgen.Impression) { i.Pressure = 0.6 }},
+		{"speckle dropout", func(i *sealgen.Impression) { i.Dropout = 0.5 }},
+		{"form lines and labels", func(i *sealgen.Impression) { i.Lines = true }},
+		{"JPEG quality 65 and blur", func(i *sealgen.Impression) { i.JPEG, i.Blur = 65, 1 }},
+		{"upside down, 2 % larger", func(i *sealgen.Impression) { i.AngleDeg, i.Scale = 180, 1.02 }},
+	}
+	for _, c := range cases {
+		imp := base
+		c.mod(&imp)
+		_, cand := sealgen.Stamp(fs, m, imp, rng)
+		res := r.Compare(cand, compare.Options{})
+		if res.Verdict != compare.Match {
+			t.Errorf("%s: %s (score %.3f, %s, %+v)", c.name, res.Verdict, res.Score, res.Reason, res.Features)
+		}
+	}
+}
+
+// A re-carving is found by what no rigid motion explains: its characters'
+// residual shifts are several times a genuine impression's, even when it adds
+// almost no ink beyond the tolerance.
+func TestRecarvingsShowResidualShifts(t *testing.T) {
+	fs := testFonts(t)
+	for seed := uint64(30); seed < 33; seed++ {
+		p, m, ref, _, rng := personCard(t, seed)
+		r, err := compare.Prepare(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp := sealgen.ApplicationImpression(rng)
+		imp.Pressure, imp.Faint, imp.Lines = 0.2, 0.05, false
+		_, gen := sealgen.Stamp(fs, m, imp, rng)
+		fm, err := fs.Render(sealgen.Forge(rng, p, sealgen.Recarve))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rc := sealgen.Stamp(fs, fm, imp, rng)
+		g, f := r.Compare(gen, compare.Options{}), r.Compare(rc, compare.Options{Overlay: true})
+		if g.Features.Displacement > 0.2 || f.Features.Displacement < 2*g.Features.Displacement || f.Features.Displacement < 0.25 {
+			t.Errorf("seed %d: residual shift genuine %.3f %%, re-carved %.3f %%", seed, g.Features.Displacement, f.Features.Displacement)
+		}
+		if f.Verdict != compare.Mismatch || f.Reason == "" {
+			t.Errorf("seed %d: re-carving %s %q", seed, f.Verdict, f.Reason)
+		}
+		if f.Overlay == nil || f.RefLayer == nil || f.CandLayer == nil || f.RefLayer.Bounds() != f.Overlay.Bounds() {
+			t.Errorf("seed %d: overlay layers missing or misframed", seed)
+		}
+	}
+}

@@ -80,12 +80,6 @@ func phaseCorrelate(f *fft2, fa, fb []complex128) []float64 {
 	return out
 }
 
-// peak2 is a peak of a periodic w×h surface with sub-pixel position.
-type peak2 struct {
-	X, Y float64 // signed shift (wrapped to [-w/2, w/2))
-	V    float64
-}
-
 // subpixel refines an integer peak with a parabola along each axis.
 func subpixel(s []float64, w, h, x, y int) (float64, float64) {
 	at := func(xx, yy int) float64 { return s[((yy+h)%h)*w+(xx+w)%w] }

@@ -37,37 +37,39 @@ type refMaps struct {
 	dist    *plane // distance to the nearest ink pixel
 	sd      *plane // signed distance to the outline, holes closed, clamped (+: inside)
 	outline *outline
+	coarse  *coarseRef
 	// bounding box of the ink
 	x0, y0, x1, y1 int
 }
 
 func newRefMaps(R *plane) *refMaps {
 	n := R.W
-	m := &refMaps{ink: binary(blur(R, 0.8), outlineThreshold)}
-	m.dist = edt(m.ink, n, n)
-	m.sd = signedDistance(closeMask(m.ink, n, 1.5), n, fieldClamp)
+	m := &refMaps{ink: binary(blurIn(R, 0.8, planeBounds(R).grow(3, n)), outlineThreshold)}
+	b := maskBounds(m.ink, n)
+	m.x0, m.y0, m.x1, m.y1 = b.x0, b.y0, b.x1, b.y1
+	r := b.grow(16, n)
+	m.dist = edtRect(m.ink, n, r)
+	m.sd = signedDistance(closeMask(m.ink, n, 1.5, r), n, fieldClamp, r)
 	m.outline = newOutline(m.ink, n)
-	m.x0, m.y0, m.x1, m.y1 = n, n, 0, 0
-	for i, v := range m.ink {
-		if v {
-			x, y := i%n, i/n
-			m.x0, m.y0, m.x1, m.y1 = min(m.x0, x), min(m.y0, y), max(m.x1, x+1), max(m.y1, y+1)
-		}
-	}
+	m.coarse = newCoarseRef(R)
 	return m
 }
 
-// signedDistance returns the clamped signed distance map of a mask, the
-// outline halfway between an inside and an outside pixel.
-func signedDistance(m []bool, n int, clamp float32) *plane {
-	out := edt(m, n, n)
+// signedDistance returns the clamped signed distance map of a mask (computed
+// inside r, which holds the mask with a margin wider than clamp), the outline
+// halfway between an inside and an outside pixel.
+func signedDistance(m []bool, n int, clamp float32, r rect) *plane {
+	out := edtRect(m, n, r)
 	inv := make([]bool, len(m))
 	for i, v := range m {
 		inv[i] = !v
 	}
-	in := edt(inv, n, n)
+	in := edtRect(inv, n, r)
 	for i := range out.P {
 		v := in.P[i] - out.P[i]
+		if in.P[i] >= farDistance {
+			v = -clamp // outside r: far from the ink
+		}
 		if m[i] {
 			v -= 0.5
 		} else {
@@ -78,17 +80,18 @@ func signedDistance(m []bool, n int, clamp float32) *plane {
 	return out
 }
 
-// closeMask fills holes and gaps narrower than 2r (dilate, then erode).
-func closeMask(m []bool, n int, r float32) []bool {
-	d := edt(m, n, n)
+// closeMask fills holes and gaps narrower than 2r (dilate, then erode),
+// inside the rectangle b.
+func closeMask(m []bool, n int, r float32, b rect) []bool {
+	d := edtRect(m, n, b)
 	inv := make([]bool, len(m))
 	for i, v := range d.P {
 		inv[i] = v > r // outside the dilated mask
 	}
-	e := edt(inv, n, n)
+	e := edtRect(inv, n, b)
 	out := make([]bool, len(m))
 	for i, v := range e.P {
-		out[i] = v > r
+		out[i] = v > r && v < farDistance
 	}
 	return out
 }

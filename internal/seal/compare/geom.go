@@ -2,24 +2,27 @@ package compare
 
 import "math"
 
-// boxDown averages m×m blocks (m >= 1).
+// boxDown averages m×m blocks (m >= 1); partial blocks at the right and
+// bottom edges average what they hold.
 func boxDown(p *plane, m int) *plane {
 	if m <= 1 {
 		return p
 	}
 	w, h := (p.W+m-1)/m, (p.H+m-1)/m
 	out := newPlane(w, h)
-	cnt := make([]float32, w*h)
 	for y := 0; y < p.H; y++ {
-		oy := (y / m) * w
+		o := out.P[(y/m)*w : (y/m+1)*w]
 		row := p.P[y*p.W : (y+1)*p.W]
 		for x, v := range row {
-			out.P[oy+x/m] += v
-			cnt[oy+x/m]++
+			o[x/m] += v
 		}
 	}
-	for i := range out.P {
-		out.P[i] /= cnt[i]
+	for oy := 0; oy < h; oy++ {
+		bh := min(m, p.H-oy*m)
+		for ox := 0; ox < w; ox++ {
+			bw := min(m, p.W-ox*m)
+			out.P[oy*w+ox] /= float32(bw * bh)
+		}
 	}
 	return out
 }
@@ -84,16 +87,16 @@ func warpInto(src *plane, t similarity, w, h int) *plane {
 	return out
 }
 
-// blur is a separable Gaussian blur.
-func blur(p *plane, sigma float64) *plane {
+// blurIn is blur computed inside r only (0 outside it).
+func blurIn(p *plane, sigma float64, r rect) *plane {
 	if sigma <= 0 {
 		return p
 	}
-	r := int(math.Ceil(sigma * 3))
-	k := make([]float32, 2*r+1)
+	rad := int(math.Ceil(sigma * 3))
+	k := make([]float32, 2*rad+1)
 	var sum float32
 	for i := range k {
-		d := float64(i - r)
+		d := float64(i - rad)
 		k[i] = float32(math.Exp(-d * d / (2 * sigma * sigma)))
 		sum += k[i]
 	}
@@ -101,40 +104,40 @@ func blur(p *plane, sigma float64) *plane {
 		k[i] /= sum
 	}
 	tmp := newPlane(p.W, p.H)
-	for y := 0; y < p.H; y++ {
+	nonEmpty := make([]bool, p.H)
+	for y := max(r.y0-rad, 0); y < min(r.y1+rad, p.H); y++ {
 		row := p.P[y*p.W : (y+1)*p.W]
-		empty := true
-		for _, v := range row {
+		for _, v := range row[max(r.x0-rad, 0):min(r.x1+rad, p.W)] {
 			if v != 0 {
-				empty = false
+				nonEmpty[y] = true
 				break
 			}
 		}
-		if empty {
+		if !nonEmpty[y] {
 			continue
 		}
-		for x := 0; x < p.W; x++ {
+		out := tmp.P[y*p.W : (y+1)*p.W]
+		for x := r.x0; x < r.x1; x++ {
 			var acc float32
-			for i, kv := range k {
-				xx := x + i - r
-				if xx >= 0 && xx < p.W {
-					acc += row[xx] * kv
-				}
+			lo, hi := max(0, rad-x), min(2*rad+1, p.W-x+rad)
+			for i := lo; i < hi; i++ {
+				acc += row[x+i-rad] * k[i]
 			}
-			tmp.P[y*p.W+x] = acc
+			out[x] = acc
 		}
 	}
 	out := newPlane(p.W, p.H)
-	for y := 0; y < p.H; y++ {
-		for x := 0; x < p.W; x++ {
-			var acc float32
-			for i, kv := range k {
-				yy := y + i - r
-				if yy >= 0 && yy < p.H {
-					acc += tmp.P[yy*p.W+x] * kv
-				}
+	for y := r.y0; y < r.y1; y++ {
+		o := out.P[y*p.W : (y+1)*p.W]
+		for i, kv := range k {
+			yy := y + i - rad
+			if yy < 0 || yy >= p.H || !nonEmpty[yy] {
+				continue
 			}
-			out.P[y*p.W+x] = acc
+			src := tmp.P[yy*p.W : (yy+1)*p.W]
+			for x := r.x0; x < r.x1; x++ {
+				o[x] += src[x] * kv
+			}
 		}
 	}
 	return out
@@ -262,4 +265,86 @@ func edges(mask []bool, w, h int) []bool {
 		}
 	}
 	return e
+}
+
+// rect is a pixel rectangle [x0, x1) × [y0, y1) of a canvas.
+type rect struct{ x0, y0, x1, y1 int }
+
+func (r rect) empty() bool { return r.x1 <= r.x0 || r.y1 <= r.y0 }
+
+// grow widens r by m on every side, within an n×n canvas.
+func (r rect) grow(m, n int) rect {
+	return rect{max(r.x0-m, 0), max(r.y0-m, 0), min(r.x1+m, n), min(r.y1+m, n)}
+}
+
+// maskBounds is the bounding box of the true pixels of an n-wide mask.
+func maskBounds(m []bool, n int) rect {
+	r := rect{n, n, 0, 0}
+	for i, v := range m {
+		if v {
+			x, y := i%n, i/n
+			r = rect{min(r.x0, x), min(r.y0, y), max(r.x1, x+1), max(r.y1, y+1)}
+		}
+	}
+	return r
+}
+
+// farDistance stands for "no feature nearby" outside the rectangle a
+// distance map was computed on.
+const farDistance = 1e4
+
+// edtRect is edt restricted to r: exact inside r for features inside r,
+// farDistance outside it.
+func edtRect(mask []bool, n int, r rect) *plane {
+	out := newPlane(n, n)
+	for i := range out.P {
+		out.P[i] = farDistance
+	}
+	if r.empty() {
+		return out
+	}
+	w, h := r.x1-r.x0, r.y1-r.y0
+	sub := make([]bool, w*h)
+	for y := 0; y < h; y++ {
+		copy(sub[y*w:(y+1)*w], mask[(y+r.y0)*n+r.x0:(y+r.y0)*n+r.x1])
+	}
+	d := edt(sub, w, h)
+	for y := 0; y < h; y++ {
+		copy(out.P[(y+r.y0)*n+r.x0:(y+r.y0)*n+r.x1], d.P[y*w:(y+1)*w])
+	}
+	return out
+}
+
+// warpRect is warpInto an n×n canvas, computed inside r only (0 elsewhere).
+func warpRect(src *plane, t similarity, n int, r rect) *plane {
+	inv := t.inverse()
+	out := newPlane(n, n)
+	h := float64(n) / 2
+	sx, sy := float64(src.W)/2, float64(src.H)/2
+	k := math.Exp(inv.LogK)
+	c, s := math.Cos(inv.Theta)*k, math.Sin(inv.Theta)*k
+	for y := r.y0; y < r.y1; y++ {
+		qy := float64(y) - h
+		for x := r.x0; x < r.x1; x++ {
+			qx := float64(x) - h
+			px := c*qx - s*qy + inv.Tx
+			py := s*qx + c*qy + inv.Ty
+			out.P[y*n+x] = src.bilinear(px+sx, py+sy)
+		}
+	}
+	return out
+}
+
+// planeBounds is the bounding box of the non-zero pixels of a square plane.
+func planeBounds(p *plane) rect {
+	r := rect{p.W, p.H, 0, 0}
+	for y := 0; y < p.H; y++ {
+		row := p.P[y*p.W : (y+1)*p.W]
+		for x, v := range row {
+			if v != 0 {
+				r = rect{min(r.x0, x), min(r.y0, y), max(r.x1, x+1), max(r.y1, y+1)}
+			}
+		}
+	}
+	return r
 }

@@ -61,10 +61,10 @@ func (s *scoring) overlay() *image.NRGBA {
 		if !ce.Flag {
 			continue
 		}
-		rect(img, (ce.X0-x0)*z, (ce.Y0-y0)*z, (ce.X1-x0)*z, (ce.Y1-y0)*z, 3, flagColor)
+		drawRect(img, (ce.X0-x0)*z, (ce.Y0-y0)*z, (ce.X1-x0)*z, (ce.Y1-y0)*z, 3, flagColor)
 		if ce.Measured && math.Hypot(ce.DX, ce.DY) > 0.5 {
 			cx, cy := float64(ce.X0+ce.X1)/2, float64(ce.Y0+ce.Y1)/2
-			arrow(img, (cx-float64(x0))*z, (cy-float64(y0))*z, ce.DX*z*6, ce.DY*z*6, flagColor)
+			arrow(img, (cx-float64(x0))*z, (cy-float64(y0))*z, ce.DX*z*10, ce.DY*z*10, flagColor)
 		}
 	}
 	return img
@@ -94,7 +94,7 @@ func (s *scoring) layer(p *plane, filter [3]float64) *image.NRGBA {
 	return img
 }
 
-func rect(img *image.NRGBA, x0, y0, x1, y1, t int, c color.NRGBA) {
+func drawRect(img *image.NRGBA, x0, y0, x1, y1, t int, c color.NRGBA) {
 	for y := y0; y < y1; y++ {
 		for x := x0; x < x1; x++ {
 			if x-x0 < t || x1-1-x < t || y-y0 < t || y1-1-y < t {

@@ -31,6 +31,7 @@ type cell struct {
 type scoring struct {
 	f        Features
 	score    float64
+	zExtra   float64 // the extra-ink part of the score's exponent
 	reason   string
 	R, C     *plane
 	U        []bool
@@ -45,28 +46,34 @@ func score(r *Reference, c *imprint, t similarity) *scoring {
 	ref := r.im
 	rm := r.maps
 	R := ref.ink
-	C := warpInto(c.ink, t, n, n)
-	CU := warpInto(c.unknown, t, n, n)
+	x0, y0, x1, y1 := rm.x0, rm.y0, rm.x1, rm.y1
+	size := float64(max(x1-x0, y1-y0))
+	roi := rect{x0, y0, x1, y1}.grow(int(size*0.1), n)
+	// everything below looks at the region of interest only, plus the
+	// local search and blur margins
+	work := roi.grow(patchSearch+4, n)
+	C := warpRect(c.ink, t, n, work)
+	CU := warpRect(c.unknown, t, n, work)
 	U := make([]bool, n*n)
-	for i := range U {
-		U[i] = ref.unknown.P[i] > 0.5 || CU.P[i] > 0.5
+	for y := work.y0; y < work.y1; y++ {
+		for x := work.x0; x < work.x1; x++ {
+			i := y*n + x
+			U[i] = ref.unknown.P[i] > 0.5 || CU.P[i] > 0.5
+		}
 	}
 	Rb := rm.ink
-	Cb := binary(blur(C, 0.8), outlineThreshold)
+	Cb := binary(blurIn(C, 0.8, work), outlineThreshold)
 	for i := range Cb {
 		if U[i] {
 			Cb[i] = false
 		}
 	}
 	s := &scoring{R: R, C: C, U: U, extra: make([]bool, n*n)}
-	x0, y0, x1, y1 := rm.x0, rm.y0, rm.x1, rm.y1
 	if x1 <= x0 {
 		return s
 	}
-	size := float64(max(x1-x0, y1-y0))
 	s.sealSize = size
-	m := int(size * 0.1)
-	s.roi = [4]int{max(x0-m, 0), max(y0-m, 0), min(x1+m, n), min(y1+m, n)}
+	s.roi = [4]int{roi.x0, roi.y0, roi.x1, roi.y1}
 	cw, chh := float64(x1-x0)/gridN, float64(y1-y0)/gridN
 	s.cells = make([]cell, gridN*gridN)
 	for j := 0; j < gridN; j++ {
@@ -100,7 +107,7 @@ func score(r *Reference, c *imprint, t similarity) *scoring {
 	// not extra ink, thinner ones still cover the registered strokes
 	extraTol := float32(extraTolerance + max(0, min(maxSpreadAdj, -spread)))
 	coverR := float32(coverRadius + max(0, min(maxSpreadAdj, spread)))
-	dtC := edt(Cb, n, n)
+	dtC := edtRect(Cb, n, roi.grow(4, n))
 	var candInk, covered, extra int
 	for y := s.roi[1]; y < s.roi[3]; y++ {
 		for x := s.roi[0]; x < s.roi[2]; x++ {
@@ -138,6 +145,7 @@ func score(r *Reference, c *imprint, t similarity) *scoring {
 	f.Cells = measured
 	zShift := (f.Displacement / shiftScale) * (f.Displacement / shiftScale)
 	zExtra := f.Extra/extraScale + f.WorstCell/cellScale
+	s.zExtra = zExtra
 	z := zShift + zExtra
 	s.score = math.Exp(-z * math.Ln2) // z = 1 → 0.5
 	for k := range s.cells {

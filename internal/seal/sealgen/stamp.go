@@ -205,7 +205,7 @@ func printForm(fs *Fonts, rgb [][3]float64, n int, pxmm float64, rng *rand.Rand)
 	}
 	// printed labels (Sung, about 3.5 mm)
 	labels := []string{"申請人簽章", "印鑑", "代理人", "身分證統一編號"}
-	lbl := []rune(labels[rng.IntN(len(labels))])
+	lbl := labels[rng.IntN(len(labels))]
 	size := 3.5 * pxmm
 	ty := (0.35 + rng.Float64()*0.3) * float64(n)
 	tx := rng.Float64() * float64(n) * 0.3
