@@ -29,16 +29,15 @@ type cell struct {
 }
 
 type scoring struct {
-	f        Features
-	score    float64
-	zExtra   float64 // the extra-ink part of the score's exponent
-	reason   string
-	R, C     *plane
-	U        []bool
-	extra    []bool
-	roi      [4]int
-	cells    []cell
-	sealSize float64
+	f      Features
+	score  float64
+	zExtra float64 // the extra-ink part of the score's exponent
+	reason string
+	R, C   *plane
+	U      []bool
+	extra  []bool
+	roi    [4]int
+	cells  []cell
 }
 
 func score(r *Reference, c *imprint, t similarity) *scoring {
@@ -72,7 +71,6 @@ func score(r *Reference, c *imprint, t similarity) *scoring {
 	if x1 <= x0 {
 		return s
 	}
-	s.sealSize = size
 	s.roi = [4]int{roi.x0, roi.y0, roi.x1, roi.y1}
 	cw, chh := float64(x1-x0)/gridN, float64(y1-y0)/gridN
 	s.cells = make([]cell, gridN*gridN)
