@@ -170,14 +170,15 @@ func (a *App) routes() {
 		_, err := a.Rating.Open(ctx, d.OfficeID, d.CounterID, d.UserID, rating.TriggerNotice, fmt.Sprint(d.DocumentID))
 		return err
 	}}).Routes() // documents; a one-time notice wakes its counter's rating terminal
-	form.Mount(k, form.Deps{Offices: a.Offices, Persons: a.Persons, DataDir: a.Config.DataDir}) // forms library and citizen tips
 	(&rating.Handlers{Kit: k, Svc: a.Rating, Offices: a.Offices}).Routes()
 	a.Agency = agency.Mount(k, a.DB, a.Config.DataDir, a.Log)
-	fee.Mount(k, a.DB, a.Offices, func(ctx context.Context, r *fee.Receipt) error { // each receipt wakes its counter's rating terminal
+	fees := fee.Mount(k, a.DB, a.Offices, func(ctx context.Context, r *fee.Receipt) error { // each receipt wakes its counter's rating terminal
 		_, err := a.Rating.Open(ctx, r.OfficeID, r.CounterID, r.ClerkID, rating.TriggerReceipt, fmt.Sprint(r.ID))
 		return err
 	})
-	visit.Mount(k, visit.Deps{DB: a.DB, Persons: a.Persons, Offices: a.Offices, Agency: a.Agency, Rating: a.Rating, DataDir: a.Config.DataDir}) // counter workbench: one visit, every subsystem
+	// One fee service and one set of CNS11643 fonts (tens of MB) for the whole application.
+	form.Mount(k, form.Deps{Offices: a.Offices, Persons: a.Persons, DataDir: a.Config.DataDir, Fonts: fees.Fonts})                                          // forms library and citizen tips
+	visit.Mount(k, visit.Deps{DB: a.DB, Persons: a.Persons, Offices: a.Offices, Agency: a.Agency, Rating: a.Rating, Fees: fees, DataDir: a.Config.DataDir}) // counter workbench: one visit, every subsystem
 }
 
 // Handler is the HTTP handler of the whole application.

@@ -37,6 +37,7 @@ type Deps struct {
 	Offices *office.Store
 	Agency  *agency.Service // N加e (the application's, so its clock and hooks are shared)
 	Rating  *rating.Service // the receipt of a visit wakes its counter's terminal, as every receipt does
+	Fees    *fee.Service    // the application's fee service; nil: one of its own
 	DataDir string
 	Now     func() time.Time // nil: time.Now
 }
@@ -69,9 +70,12 @@ func Mount(k *web.Kit, d Deps) *Handlers {
 	if d.Agency == nil && d.DataDir != "" {
 		h.Agency = agency.New(d.DB, d.DataDir, k.Log)
 	}
-	h.Fees = fee.NewService(d.DB, pdf.NewFonts(""))
-	h.Fees.Log, h.Fees.Now = k.Log, d.Now
-	if d.Rating != nil {
+	h.Fees = d.Fees
+	if h.Fees == nil {
+		h.Fees = fee.NewService(d.DB, pdf.NewFonts(""))
+		h.Fees.Log, h.Fees.Now = k.Log, d.Now
+	}
+	if d.Fees == nil && d.Rating != nil {
 		h.Fees.OnIssue = func(ctx context.Context, r *fee.Receipt) error {
 			_, err := d.Rating.Open(ctx, r.OfficeID, r.CounterID, r.ClerkID, rating.TriggerReceipt, fmt.Sprint(r.ID))
 			return err
