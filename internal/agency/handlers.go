@@ -394,6 +394,9 @@ func (h *Handlers) uploadScan(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, blob.ErrTooLarge) {
 		return web.BadRequest("掃描檔過大（最多 20 MB）")
 	}
+	if errors.Is(err, blob.ErrNoSpace) {
+		return &web.Error{Status: http.StatusInsufficientStorage, Msg: blob.NoSpaceMessage, Err: err}
+	}
 	if err != nil {
 		return err
 	}

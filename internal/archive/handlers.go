@@ -92,6 +92,8 @@ func webError(err error) error {
 		return &web.Error{Status: http.StatusConflict, Msg: na.Msg, Err: err}
 	case errors.Is(err, db.ErrNotFound):
 		return web.NotFound("查無此筆資料")
+	case errors.Is(err, blob.ErrNoSpace):
+		return &web.Error{Status: http.StatusInsufficientStorage, Msg: blob.NoSpaceMessage, Err: err}
 	}
 	return err
 }

@@ -235,17 +235,17 @@ func (h *Handlers) compare(w http.ResponseWriter, r *http.Request) error {
 	fb, _ := json.Marshal(res.Features)
 	c.Features = string(fb)
 	if c.CandRef, err = v.Put(ctx, cand); err != nil {
-		return err
+		return storageError(err)
 	}
 	if res.Overlay != nil {
 		if c.OverlayRef, err = v.Put(ctx, encodePNG(res.Overlay)); err != nil {
-			return err
+			return storageError(err)
 		}
 		if c.RefLayerRef, err = v.Put(ctx, encodePNG(res.RefLayer)); err != nil {
-			return err
+			return storageError(err)
 		}
 		if c.CandLayerRef, err = v.Put(ctx, encodePNG(res.CandLayer)); err != nil {
-			return err
+			return storageError(err)
 		}
 	}
 	if err := h.Store.AddComparison(ctx, web.Actor(r), c); err != nil {
@@ -423,13 +423,22 @@ func (h *Handlers) addEvent(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if *f.dst, err = v.Put(ctx, b); err != nil {
-			return err
+			return storageError(err)
 		}
 	}
 	if err := h.Store.AddEvent(ctx, web.Actor(r), e); err != nil {
 		return asUserError(err)
 	}
 	return web.Redirect(w, r, "/seals/p/"+p.IDNo, "已記錄印鑑"+KindLabel(e.Kind))
+}
+
+// storageError tells the user when an image was not stored because the blob
+// store is full; other errors pass through.
+func storageError(err error) error {
+	if errors.Is(err, blob.ErrNoSpace) {
+		return &web.Error{Status: http.StatusInsufficientStorage, Msg: blob.NoSpaceMessage, Err: err}
+	}
+	return err
 }
 
 func asUserError(err error) error {

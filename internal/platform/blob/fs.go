@@ -33,8 +33,10 @@ func Default(dataDir string) *FS {
 // Path is where the blob with hash h lives (h must be valid).
 func (s *FS) Path(h string) string { return filepath.Join(s.Root, h[:2], h[2:4], h) }
 
-// Put implements Store.
+// Put implements Store. A full disk is reported as ErrNoSpace; the partial
+// temporary file is removed.
 func (s *FS) Put(ctx context.Context, r io.Reader, limit int64) (ref Ref, err error) {
+	defer func() { err = noSpace(err) }()
 	if err := ctx.Err(); err != nil {
 		return Ref{}, err
 	}
