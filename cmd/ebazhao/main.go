@@ -36,10 +36,11 @@ Usage:
   ebazhao calc KIND < input.json                                         legal calculators (JSON in, JSON out)
   ebazhao seal compare REF CAND [--overlay OUT.png] | --pairs FILE.csv  seal imprint comparison (JSON out); seal bench
   ebazhao archive import --dir DIR --manifest FILE | generate --docs N | verify   archived applications
-  ebazhao blob scrub [--data DIR]                                        verify every stored file against its SHA-256
+  ebazhao blob scrub [--data DIR] [--blobs SPEC]                         verify every stored file against its SHA-256
+  ebazhao blob copy --to SPEC|DIR [--data DIR] [--blobs SPEC]            copy every stored file to another store
   ebazhao version
 
-Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB (and see 'ebazhao serve -h').
+Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB, EBAZHAO_BLOBS (and see 'ebazhao serve -h').
 `
 
 func main() {
@@ -73,11 +74,7 @@ func main() {
 	case "archive":
 		err = archiveCmd(ctx, args)
 	case "blob":
-		if len(args) == 0 || args[0] != "scrub" {
-			fmt.Fprintln(os.Stderr, "usage: ebazhao blob scrub [--data DIR]")
-			os.Exit(2)
-		}
-		os.Exit(scrub(ctx, args[1:], os.Stdout))
+		os.Exit(blobCmd(ctx, args, os.Stdout, os.Stderr))
 	case "version", "--version", "-v":
 		fmt.Println("ebazhao", app.Version)
 	case "help", "-h", "--help":

@@ -11,20 +11,26 @@ import (
 )
 
 // scrub re-reads every file of the blob store (scans, seal images, uploaded
-// forms) and reports each whose content no longer matches its SHA-256 name.
+// forms), on disk or in an S3 bucket, and reports each whose content no
+// longer matches its SHA-256 name.
 // Exit 0: all intact; 1: corruption found; 2: the store could not be read.
 func scrub(ctx context.Context, args []string, out io.Writer) int {
 	var c app.Config
 	fs := flag.NewFlagSet("blob scrub", flag.ContinueOnError)
+	fs.SetOutput(out)
 	app.DataFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	store := blob.Default(c.DataDir)
+	store, err := blob.OpenDefault(c.DataDir)
+	if err != nil {
+		fmt.Fprintf(out, "blob scrub: %v\n", err)
+		return 2
+	}
 	var bad int
 	n, err := store.Verify(ctx, func(hash string, err error) {
 		bad++
-		fmt.Fprintf(out, "CORRUPT %s (%s): %v\n", hash, store.Path(hash), err)
+		fmt.Fprintf(out, "CORRUPT %s (%s): %v\n", hash, store.Location(hash), err)
 	})
 	if err != nil {
 		fmt.Fprintf(out, "blob scrub: %v\n", err)

@@ -13,7 +13,8 @@ import (
 func TestScrubFindsACorruptedFile(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := blob.Default(dir)
+	t.Setenv(blob.EnvSpec, "") // files under the data folder
+	store := blob.DataFS(dir)
 	var refs []blob.Ref
 	for _, s := range []string{"申請書第1頁", "申請書第2頁", "印鑑條"} {
 		ref, err := blob.PutBytes(ctx, store, []byte(s))

@@ -78,6 +78,9 @@ func OpenDB(ctx context.Context, c Config) (*db.DB, error) {
 
 // New builds the application on an open, migrated database.
 func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error) {
+	if err := c.CheckBlobs(ctx); err != nil { // --blobs / EBAZHAO_BLOBS
+		return nil, err
+	}
 	if c.Policy.MaxFailures == 0 {
 		c.Policy = auth.DefaultPolicy()
 	}

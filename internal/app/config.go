@@ -3,6 +3,7 @@
 package app
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/blob"
 )
 
 // Config is everything the binary can be told, by flag or environment.
@@ -54,6 +56,28 @@ func DefaultDataDir() string { return env("EBAZHAO_DATA", "data") }
 func DataFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DataDir, "data", DefaultDataDir(), "data folder (SQLite database, files, backups) [EBAZHAO_DATA]")
 	fs.StringVar(&c.DBURL, "db", env("EBAZHAO_DB", ""), "database URL, e.g. postgres://user@host/db; empty: SQLite in the data folder [EBAZHAO_DB]")
+	fs.Var(blobsFlag{}, "blobs", "where stored files (scans, seal images, forms) go: empty for DATA/blobs, or an object store `SPEC` s3://BUCKET/PREFIX?endpoint=HOST:PORT&region=REGION&insecure=1 with keys in EBAZHAO_S3_ACCESS_KEY, EBAZHAO_S3_SECRET_KEY [EBAZHAO_BLOBS]")
+}
+
+// blobsFlag is --blobs. The store is opened by each subsystem with
+// blob.Default, which reads EBAZHAO_BLOBS, so the flag sets that variable; a
+// spec that does not parse fails here, when the flags are read.
+type blobsFlag struct{}
+
+func (blobsFlag) String() string { return os.Getenv(blob.EnvSpec) }
+
+func (blobsFlag) Set(spec string) error {
+	if _, err := blob.Open(spec, ""); err != nil {
+		return err
+	}
+	return os.Setenv(blob.EnvSpec, spec)
+}
+
+// CheckBlobs opens the configured blob store and, for an object store,
+// confirms its bucket answers, so a wrong setting fails at start-up rather
+// than at the first upload.
+func (c *Config) CheckBlobs(ctx context.Context) error {
+	return blob.CheckDefault(ctx, c.DataDir)
 }
 
 // ServeFlags registers the serve command's flags.

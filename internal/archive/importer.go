@@ -245,12 +245,12 @@ func Command(ctx context.Context, d *db.DB, dataDir string, args []string, stdou
 		}
 		return err
 	case "verify":
-		fsStore, ok := svc.Blobs.(*blob.FS)
+		store, ok := svc.Blobs.(blob.Verifier)
 		if !ok {
-			return errors.New("archive verify: not a file store")
+			return errors.New("archive verify: the store cannot list its files")
 		}
 		bad := 0
-		n, err := fsStore.Verify(ctx, func(h string, err error) {
+		n, err := store.Verify(ctx, func(h string, err error) {
 			bad++
 			fmt.Fprintf(stdout, "DAMAGED %s: %v\n", h, err)
 		})

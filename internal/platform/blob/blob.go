@@ -7,10 +7,11 @@
 // Every read is verified against the address, so a file damaged on disk is
 // reported as ErrCorrupt instead of being served.
 //
-// Store is the interface the subsystems use; FS keeps blobs on a local disk
-// (the default, under <data dir>/blobs). An S3-compatible object store can
-// implement the same interface later with the hash as the object key and a
-// conditional put (If-None-Match: *) for "never overwritten".
+// Store is the interface the subsystems use. FS keeps blobs on a local disk
+// (the default, under <data dir>/blobs); S3 keeps them in a bucket of an
+// S3-compatible object store with the same key layout, written with a
+// conditional put (If-None-Match: *) so an object is never overwritten.
+// Default picks one from the EBAZHAO_BLOBS setting (see Open).
 package blob
 
 import (
@@ -52,6 +53,47 @@ type Store interface {
 	Open(ctx context.Context, hash string) (io.ReadCloser, error)
 	// Stat reports the size of a blob, or ErrNotFound.
 	Stat(ctx context.Context, hash string) (int64, error)
+}
+
+// Verifier is a Store that can list its blobs and re-read them all: what
+// `ebazhao blob scrub` and `ebazhao blob copy` need. FS and S3 are Verifiers.
+type Verifier interface {
+	Store
+	// Walk calls fn with the hash of every stored blob, stopping at fn's
+	// first error.
+	Walk(ctx context.Context, fn func(hash string) error) error
+	// Verify re-reads every blob and calls bad for each one that cannot be
+	// read or no longer hashes to its address. It returns the number checked.
+	Verify(ctx context.Context, bad func(hash string, err error)) (int, error)
+	// Location names where a blob is kept (a file name, an s3:// URL), for
+	// an operator's report.
+	Location(hash string) string
+}
+
+// verifyAll is Verify in terms of Walk and Open. An error for which fatal
+// reports true stops the walk (the store cannot be read, which says nothing
+// of the blob); any other error is the blob's and goes to bad.
+func verifyAll(ctx context.Context, s Verifier, bad func(hash string, err error), fatal func(error) bool) (int, error) {
+	n := 0
+	err := s.Walk(ctx, func(h string) error {
+		n++
+		rc, err := s.Open(ctx, h)
+		if err == nil {
+			_, err = io.Copy(io.Discard, rc)
+			rc.Close()
+		}
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			if fatal(err) {
+				return fmt.Errorf("blob: read %s: %w", h, err)
+			}
+			bad(h, err)
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Get reads a whole blob and verifies it.

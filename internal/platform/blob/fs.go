@@ -22,8 +22,8 @@ type FS struct {
 // NewFS returns a store rooted at root. Nothing is created until the first Put.
 func NewFS(root string) *FS { return &FS{Root: root} }
 
-// Default is the store under a data folder: <dataDir>/blobs.
-func Default(dataDir string) *FS {
+// DataFS is the file store under a data folder: <dataDir>/blobs.
+func DataFS(dataDir string) *FS {
 	if dataDir == "" {
 		dataDir = "data"
 	}
@@ -32,6 +32,9 @@ func Default(dataDir string) *FS {
 
 // Path is where the blob with hash h lives (h must be valid).
 func (s *FS) Path(h string) string { return filepath.Join(s.Root, h[:2], h[2:4], h) }
+
+// Location implements Verifier: the blob's file name.
+func (s *FS) Location(h string) string { return s.Path(h) }
 
 // Put implements Store. A full disk is reported as ErrNoSpace; the partial
 // temporary file is removed.
@@ -171,10 +174,9 @@ func (s *FS) Stat(ctx context.Context, h string) (int64, error) {
 	return st.Size(), nil
 }
 
-// Verify re-reads every blob and calls bad for each one whose content no longer
-// matches its name (the store's fsck). It returns the number checked.
-func (s *FS) Verify(ctx context.Context, bad func(hash string, err error)) (int, error) {
-	n := 0
+// Walk implements Verifier: it calls fn with the hash of every stored blob
+// (skipping unfinished writes in tmp/) and stops at fn's first error.
+func (s *FS) Walk(ctx context.Context, fn func(hash string) error) error {
 	err := filepath.WalkDir(s.Root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -188,25 +190,25 @@ func (s *FS) Verify(ctx context.Context, bad func(hash string, err error)) (int,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		h := d.Name()
-		if !ValidHash(h) {
-			return nil
-		}
-		n++
-		rc, err := s.Open(ctx, h)
-		if err == nil {
-			_, err = io.Copy(io.Discard, rc)
-			rc.Close()
-		}
-		if err != nil {
-			bad(h, err)
+		if h := d.Name(); ValidHash(h) {
+			return fn(h)
 		}
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		if _, serr := os.Stat(s.Root); errors.Is(serr, fs.ErrNotExist) {
+			return nil // nothing stored yet
+		}
 	}
-	return n, err
+	return err
+}
+
+// Verify implements Verifier: it re-reads every blob and calls bad for each
+// one whose content no longer matches its name (the store's fsck). It returns
+// the number checked. Any error reading a file (a failing disk's EIO
+// included) counts against that file.
+func (s *FS) Verify(ctx context.Context, bad func(hash string, err error)) (int, error) {
+	return verifyAll(ctx, s, bad, func(error) bool { return false })
 }
 
 type ctxReader struct {
