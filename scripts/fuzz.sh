@@ -3,6 +3,7 @@
 #   scripts/fuzz.sh [SECONDS]   (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 secs="${1:-10}"
 grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
   pkg="./$(dirname "${f#./}")"

@@ -4,6 +4,7 @@
 # Extra arguments go to `ebazhao serve` (e.g. --addr 0.0.0.0:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 scripts/deps.sh run
 mkdir -p bin
 go build -o bin/ebazhao ./cmd/ebazhao

@@ -5,12 +5,15 @@
 # Installs what the tests need first (Chromium, poppler-utils, fonts, PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 scripts/deps.sh test
 export GOFLAGS="${GOFLAGS:-} -count=1"
 echo "== go vet =="
 go vet ./...
 echo "== staticcheck =="
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+echo "== govulncheck (known vulnerabilities in reachable code) =="
+scripts/vulncheck.sh
 echo "== tests on SQLite =="
 EBAZHAO_TEST_ENGINE=sqlite go test -timeout 30m ./...
 echo "== tests on PostgreSQL =="
