@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -201,12 +203,18 @@ func migrate(ctx context.Context, args []string) error {
 	return nil
 }
 
+// scaleArchiveDocs is the default size of the generated archive index.
+var scaleArchiveDocs = map[string]int{"city": 1_000_000, "nation": 8_000_000}
+
 func seedDemo(ctx context.Context, args []string) error {
 	var c app.Config
 	fs := dataFlagSet("demo", &c)
 	pw := fs.String("demo-password", "demo", "password of the demo accounts")
 	n := fs.Int("people", 300, "number of demo people")
 	scale := fs.String("scale", "demo", "data size: demo, city (2.8 million people) or nation (23.4 million)")
+	years := fs.Int("years", 5, "years of history at city or nation scale: receipts, documents, ratings")
+	archiveDocs := fs.Int("archive-docs", -1, "archived applications to generate (default: 1,000,000 city, 8,000,000 nation)")
+	only := fs.String("only", "", "comma-separated generator steps to run (default all: "+strings.Join(app.ScaleSteps, ",")+")")
 	fs.Parse(args)
 	if _, ok := demo.Scales[*scale]; !ok {
 		return exitError{2, "demo: --scale must be demo, city or nation"}
@@ -225,11 +233,23 @@ func seedDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	if *scale != "demo" {
+		opts := app.ScaleOptions{People: demo.Scales[*scale], Years: *years, ArchiveDocs: *archiveDocs, Today: time.Now(), Log: os.Stderr}
+		if opts.ArchiveDocs < 0 {
+			opts.ArchiveDocs = scaleArchiveDocs[*scale]
+		}
+		if *only != "" {
+			opts.Only = strings.Split(*only, ",")
+			for _, st := range opts.Only {
+				if !slices.Contains(app.ScaleSteps, st) {
+					return exitError{2, fmt.Sprintf("demo: --only: unknown step %q (steps: %s)", st, strings.Join(app.ScaleSteps, ","))}
+				}
+			}
+		}
 		start := time.Now()
-		if err := demo.GeneratePeople(ctx, d, demo.Scales[*scale], os.Stderr); err != nil {
+		if err := a.GenerateScale(ctx, opts); err != nil {
 			return err
 		}
-		fmt.Printf("%s-scale people generated in %s\n", *scale, time.Since(start).Round(time.Second))
+		fmt.Printf("%s-scale data generated in %s\n", *scale, time.Since(start).Round(time.Second))
 	}
 	fmt.Println("demo data ready")
 	return nil

@@ -1,0 +1,142 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"ebazhao/internal/legal/calendar"
+	"ebazhao/internal/office"
+	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
+)
+
+// CityPeople is the population the city-scale rates below are for (Taichung).
+const CityPeople = 2_820_000
+
+// City-scale yearly volumes (the seed's figures for Taichung where it gives them:
+// ~7,250 visits a day, ~1.1 million receipts a year, ~910,000 seal cards).
+const (
+	CityReceiptsPerYear  = 1_100_000
+	CityDocumentsPerYear = 80_000  // notices, reminders, fine decisions, one-time notices
+	CityVisitsPerDay     = 7_250   // rating windows; about 6 in 10 visitors press a key
+	CityAgencyAppsPerDay = 300     // N加e consolidated applications
+	CitySealCards        = 910_000 // registrations standing (history adds changes and cancellations)
+	CountersPerOffice    = 13      // ~370 counters over 29 offices
+)
+
+// History is the generated past that subsystems fill with their rows: the
+// offices' working days (from the government office calendar), the offices and
+// a staff of generated clerks per office, and how big the place is.
+type History struct {
+	Days    []time.Time // office days, oldest first
+	Offices []*office.Office
+	Staff   map[int64][]Staff // by office id
+	People  int               // generated persons 1..People exist (ScaleIDNo)
+	Factor  float64           // people / CityPeople: 1 is Taichung
+	Log     io.Writer
+}
+
+// Staff is a generated counter clerk.
+type Staff struct {
+	UserID    int64
+	Username  string
+	Name      string
+	OfficeID  int64
+	CounterID int64
+}
+
+// PerDay spreads a city-scale yearly volume over the office days of a year,
+// scaled to the history's size, for one office (offices are equally busy).
+func (h *History) PerDay(cityPerYear int) float64 {
+	return float64(cityPerYear) * h.Factor / float64(openDaysPerYear) / float64(len(h.Offices))
+}
+
+const openDaysPerYear = 248
+
+// Count draws how many events happen on one office day with the given mean
+// (a Poisson-like spread, at least 0).
+func Count(rng *rand.Rand, mean float64) int {
+	n := int(math.Round(mean + rng.NormFloat64()*math.Sqrt(mean)))
+	return max(n, 0)
+}
+
+// Person is the i-th generated person drawn at random (1..People).
+func (h *History) Person(rng *rand.Rand) (idNo, name string) {
+	i := 1 + rng.IntN(max(h.People, 1))
+	id, name, _, _, _, _ := ScalePerson(i, h.Offices)
+	return id, name
+}
+
+// At is a timestamp on day at a random time between 08:00 and 17:00 Taipei.
+func At(rng *rand.Rand, day time.Time) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), 8+rng.IntN(9), rng.IntN(60), rng.IntN(60), 0, rocdate.Taipei)
+}
+
+// NewHistory prepares the history of the last `years` years up to yesterday:
+// the office days and a generated staff with counters for every office.
+func NewHistory(ctx context.Context, d *db.DB, people int, years int, today time.Time, log io.Writer) (*History, error) {
+	offices, err := (&office.Store{DB: d}).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(offices) == 0 {
+		return nil, fmt.Errorf("demo: no offices")
+	}
+	cal := calendar.Default()
+	h := &History{Offices: offices, Staff: map[int64][]Staff{}, People: people, Factor: float64(people) / CityPeople, Log: log}
+	for day := rocdate.Date(today.Year()-years, today.Month(), today.Day()); day.Before(rocdate.Date(today.Year(), today.Month(), today.Day())); day = day.AddDate(0, 0, 1) {
+		if cal.Covers(day.Year()) && cal.IsOpen(day) {
+			h.Days = append(h.Days, day)
+		}
+	}
+	if err := h.generateStaff(ctx, d); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// generateStaff makes sure every office has CountersPerOffice counters, each
+// with a generated clerk account. The accounts cannot log in (no password
+// hash matches '!'): they exist so generated receipts and documents have an
+// issuer at their own office, as real ones do.
+func (h *History) generateStaff(ctx context.Context, d *db.DB) error {
+	now := db.FormatTime(time.Now())
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		for _, o := range h.Offices {
+			for n := 1; n <= CountersPerOffice; n++ {
+				if _, err := tx.Exec(ctx, `INSERT INTO counters (office_id, kind, number, name, active) VALUES (?, 'counter', ?, ?, ?) ON CONFLICT (office_id, kind, number) DO NOTHING`,
+					o.ID, n, fmt.Sprintf("%d號櫃檯", n), true); err != nil {
+					return err
+				}
+				var counterID int64
+				if err := tx.QueryRow(ctx, `SELECT id FROM counters WHERE office_id = ? AND kind = 'counter' AND number = ?`, o.ID, n).Scan(&counterID); err != nil {
+					return err
+				}
+				username := fmt.Sprintf("gen-%s-%02d", o.Code, n)
+				rng := rand.New(rand.NewPCG(uint64(o.ID), uint64(n)))
+				name := surnames[rng.IntN(len(surnames)-1)] + append(givenM, givenF...)[rng.IntN(len(givenM)+len(givenF))]
+				if _, err := tx.Exec(ctx, `INSERT INTO users (username, display_name, office_id, role, password_hash, must_change, password_changed_at, active, created_at, updated_at)
+					VALUES (?, ?, ?, 'clerk', '!', ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`, username, name, o.ID, false, now, false, now, now); err != nil {
+					return err
+				}
+				s := Staff{Username: username, OfficeID: o.ID, CounterID: counterID}
+				if err := tx.QueryRow(ctx, `SELECT id, display_name FROM users WHERE username = ?`, username).Scan(&s.UserID, &s.Name); err != nil {
+					return err
+				}
+				h.Staff[o.ID] = append(h.Staff[o.ID], s)
+			}
+		}
+		return nil
+	})
+}
+
+// Logf reports progress when the history has a log.
+func (h *History) Logf(format string, args ...any) {
+	if h.Log != nil {
+		fmt.Fprintf(h.Log, format+"\n", args...)
+	}
+}

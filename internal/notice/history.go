@@ -1,0 +1,135 @@
+package notice
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"ebazhao/internal/demo"
+	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/seqno"
+)
+
+// historyInput draws a document as clerks issue them: mostly one-time notices,
+// then fine decisions for late registrations, reminders and notices. Dates are
+// relative to the day of issue, so the legal engine computes real deadlines
+// and fines under the law and calendar of that day.
+func historyInput(rng *rand.Rand, day time.Time, idNo string) Input {
+	roc := func(t time.Time) string { return rocdate.Format(t) }
+	items := []string{"出生登記", "死亡登記", "結婚登記", "遷入登記", "遷出登記"}
+	item := items[rng.IntN(len(items))]
+	r := Recipient{IDNo: idNo}
+	switch p := rng.IntN(100); {
+	case p < 55:
+		cats := []struct{ item, need string }{{"出生登記", "出生證明書正本"}, {"補領國民身分證", "最近二年內正面脫帽半身彩色相片1張"}, {"結婚登記", "結婚證人之國民身分證影本"}, {"遷入登記", "遷入地之建物所有權狀或租約"}}
+		c := cats[rng.IntN(len(cats))]
+		return Input{Kind: KindOneTime, Item: c.item, Items: []string{c.need}, Recipient: r}
+	case p < 75:
+		event := day.AddDate(0, 0, -40-rng.IntN(200))
+		return Input{Kind: KindFine, Subtype: FineLate, Item: item, EventDate: roc(event), RegistrationDate: roc(day), Recipient: r}
+	case p < 90:
+		event := day.AddDate(0, 0, -75-rng.IntN(120))
+		return Input{Kind: KindReminder, Item: items[rng.IntN(3)], EventDate: roc(event), Delivery: DeliveryCounter, Recipient: r}
+	default:
+		event := day.AddDate(0, 0, -1-rng.IntN(20))
+		return Input{Kind: KindNotice, Item: "死亡登記", EventDate: roc(event), Subject: "亡者" + fmt.Sprint(rng.IntN(1000)), Recipient: r}
+	}
+}
+
+// GenerateHistory issues the documents of every office day of h (city rate:
+// demo.CityDocumentsPerYear), each prepared by the same code as Issue — the
+// legal engine computes its deadline or fine as of that day — and numbered
+// gaplessly per office, kind and ROC year. One day per transaction; it resumes
+// after the last generated day. Generated documents have the reason "產生" on
+// their first version.
+func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
+	s := NewService(d)
+	var last string
+	if err := d.QueryRow(ctx, `SELECT COALESCE(MAX(d.issued_on), '') FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.version = 1 WHERE v.reason = '產生'`).Scan(&last); err != nil {
+		return err
+	}
+	start, made := time.Now(), 0
+	for di, day := range h.Days {
+		iso := rocdate.ISO(day)
+		if iso <= last {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(uint64(day.Unix()), 80))
+		n, err := s.generateDay(ctx, h, day, rng)
+		if err != nil {
+			return fmt.Errorf("documents of %s: %w", iso, err)
+		}
+		made += n
+		if di%20 == 0 || di == len(h.Days)-1 {
+			h.Logf("documents: %s, %d made (%.0f/s)", iso, made, float64(made)/time.Since(start).Seconds())
+		}
+	}
+	return nil
+}
+
+func (s *Service) generateDay(ctx context.Context, h *demo.History, day time.Time, rng *rand.Rand) (int, error) {
+	type row struct {
+		clerk Clerk
+		d     *draft
+		at    time.Time
+	}
+	var rows []row
+	for _, o := range h.Offices {
+		staff := h.Staff[o.ID]
+		for k := demo.Count(rng, h.PerDay(demo.CityDocumentsPerYear)); k > 0; k-- {
+			st := staff[rng.IntN(len(staff))]
+			c := Clerk{UserID: st.UserID, Username: st.Username, Name: st.Name, OfficeID: st.OfficeID, CounterID: st.CounterID}
+			idNo, _ := h.Person(rng)
+			dr, err := s.prepare(ctx, c, historyInput(rng, day, idNo), day, nil)
+			if IsInputError(err) { // the drawn case is not one the law allows on that day
+				dr, err = s.prepare(ctx, c, Input{Kind: KindOneTime, Item: "出生登記", Items: []string{"出生證明書正本"}, Recipient: Recipient{IDNo: idNo}}, day, nil)
+			}
+			if err != nil {
+				return 0, fmt.Errorf("prepare %s: %w", idNo, err)
+			}
+			rows = append(rows, row{c, dr, demo.At(rng, day)})
+		}
+	}
+	year := rocdate.Year(day)
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		for _, r := range rows {
+			c := &r.d.Content
+			body, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			n, err := seqno.Next(ctx, tx, seqno.Scope("doc."+string(c.Input.Kind), r.clerk.OfficeID, year))
+			if err != nil {
+				return err
+			}
+			deadline := c.Facts.NoticeDeadline
+			switch c.Input.Kind {
+			case KindReminder:
+				deadline = c.Facts.ReminderDeadline
+			case KindFine:
+				deadline = c.Facts.Deadline
+			}
+			ts := db.FormatTime(r.at)
+			var id int64
+			if err := tx.QueryRow(ctx, `INSERT INTO documents (office_id, kind, subtype, item, roc_year, seq, doc_no, recipient_id_no, recipient_name,
+				template_id, version, status, deadline, amount, calendar_version, issued_by, counter_id, issued_on, issued_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'issued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				r.clerk.OfficeID, string(c.Input.Kind), c.Input.Subtype, c.Input.Item, year, n, DocNo(r.d.Office, c.Input.Kind, year, n), c.Recipient.IDNo, c.Recipient.Name,
+				c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion, r.clerk.UserID, r.clerk.CounterID, rocdate.ISO(day), ts, ts).Scan(&id); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO document_versions (document_id, version, content, reason, created_by, created_at) VALUES (?, 1, ?, '產生', ?, ?)`,
+				id, string(body), r.clerk.UserID, ts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
