@@ -10,10 +10,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -25,7 +27,9 @@ import (
 	"sync"
 	"time"
 
+	"ebazhao/internal/archive"
 	"ebazhao/internal/demo"
+	"ebazhao/internal/seal/sealgen"
 )
 
 type kind struct {
@@ -92,6 +96,63 @@ func (c *clerk) postJSON(path, body string) (int, error) {
 	return resp.StatusCode, nil
 }
 
+func (c *clerk) postJSONBody(path, body string) (int, []byte, error) {
+	req, _ := http.NewRequest("POST", c.base+path, bytes.NewBufferString(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, b, err
+}
+
+// postMultipart posts a page form with one file, as the browser does.
+func (c *clerk) postMultipart(path, field string, file []byte) (int, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", c.csrf)
+	fw, _ := mw.CreateFormFile(field, "imprint.png")
+	fw.Write(file)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// candidateImprints renders a few application imprints with the seal generator.
+func candidateImprints() [][]byte {
+	fonts, err := sealgen.OpenFonts("")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ebzload: seal fonts:", err)
+		os.Exit(1)
+	}
+	defer fonts.Close()
+	rng := rand.New(rand.NewPCG(7, 7))
+	var out [][]byte
+	for i := 0; i < 8; i++ {
+		p := sealgen.NewPerson(rng)
+		m, err := fonts.Render(p.Design)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "ebzload: seal render:", err)
+			os.Exit(1)
+		}
+		imp := sealgen.ApplicationImpression(rng)
+		imp.JPEG = 0
+		b, _ := sealgen.Stamp(fonts, m, imp, rng)
+		out = append(out, b)
+	}
+	return out
+}
+
 type sample struct {
 	kind string
 	dur  time.Duration
@@ -106,22 +167,71 @@ func main() {
 	conc := flag.Int("c", 16, "concurrent clerks (closed loop)")
 	rate := flag.Float64("rate", 0, "target requests per second (open loop); 0: closed loop")
 	dur := flag.Duration("d", 30*time.Second, "duration")
-	mix := flag.String("mix", "person=40,search=20,home=10,calc=30", "weighted request mix")
+	mix := flag.String("mix", "person=40,search=20,home=10,calc=30", "weighted request mix: person, search, home, calc, visit, receipt, document, archive, seal")
+	archiveDocs := flag.Int("archive-docs", 0, "generated archive documents (archive: searched people are drawn from them)")
 	flag.Parse()
+	var sealImages [][]byte // candidate imprints for seal comparisons, made on first use
+	var sealOnce sync.Once
+	person := func(rng *rand.Rand) string {
+		if *people > 300 {
+			return demo.ScaleIDNo(1 + rng.IntN(*people))
+		}
+		return "A123456789"
+	}
 
 	kinds := map[string]func(c *clerk, rng *rand.Rand) (int, error){
-		"person": func(c *clerk, rng *rand.Rand) (int, error) {
-			id := "A123456789"
-			if *people > 300 {
-				id = demo.ScaleIDNo(1 + rng.IntN(*people))
-			}
-			return c.get("/persons/" + id)
-		},
+		"person": func(c *clerk, rng *rand.Rand) (int, error) { return c.get("/persons/" + person(rng)) },
 		"search": func(c *clerk, rng *rand.Rand) (int, error) {
 			q := []string{"王", "林美", "陳志", "張", "黃雅"}[rng.IntN(5)]
 			return c.get("/persons?q=" + url.QueryEscape(q))
 		},
 		"home": func(c *clerk, rng *rand.Rand) (int, error) { return c.get("/") },
+		// visit: the counter opens a visit for a person and shows the visit screen.
+		"visit": func(c *clerk, rng *rand.Rand) (int, error) {
+			st, body, err := c.postJSONBody("/api/v1/visits", `{"id_no":"`+person(rng)+`"}`)
+			if err != nil || st >= 400 {
+				return st, err
+			}
+			var v struct {
+				ID int64 `json:"id"`
+			}
+			if err := json.Unmarshal(body, &v); err != nil || v.ID == 0 {
+				return 0, fmt.Errorf("visit: no id in %s", body)
+			}
+			if st, err := c.get(fmt.Sprintf("/visits/%d", v.ID)); err != nil || st >= 400 {
+				return st, err
+			}
+			// 409: the same clerk, busy in another worker, started a new visit,
+			// which ends this one (one open visit per clerk).
+			st, err = c.postJSON(fmt.Sprintf("/api/v1/visits/%d/end", v.ID), `{}`)
+			if st == http.StatusConflict {
+				st = http.StatusOK
+			}
+			return st, err
+		},
+		"receipt": func(c *clerk, rng *rand.Rand) (int, error) {
+			return c.postJSON("/api/v1/receipts", fmt.Sprintf(`{"items":[{"item":"戶籍謄本","qty":%d}],"payment":"cash","idempotency_key":"load-%d"}`, 1+rng.IntN(3), rng.Uint64()))
+		},
+		"document": func(c *clerk, rng *rand.Rand) (int, error) {
+			return c.postJSON("/api/v1/documents", `{"kind":"onetime","item":"出生登記","items":["出生證明書正本"],"recipient":{"id_no":"`+person(rng)+`"}}`)
+		},
+		"archive": func(c *clerk, rng *rand.Rand) (int, error) {
+			id := "A123456789"
+			if *archiveDocs > 0 {
+				id = archive.GenPerson(rng.IntN(max(10, *archiveDocs/2))).IDNo
+			}
+			return c.get("/api/v1/archive/docs?id_no=" + id)
+		},
+		// seal: a clerk uploads an application's imprint and compares it with the
+		// person's registered seal (decrypted, aligned, scored, stored).
+		"seal": func(c *clerk, rng *rand.Rand) (int, error) {
+			sealOnce.Do(func() { sealImages = candidateImprints() })
+			holder := "A123456789"
+			if *people > 300 {
+				holder = demo.ScaleIDNo(demo.SealHolder(rng.IntN(demo.SealCards(*people)), *people))
+			}
+			return c.postMultipart("/seals/p/"+holder+"/compare", "imprint", sealImages[rng.IntN(len(sealImages))])
+		},
 		"calc": func(c *clerk, rng *rand.Rand) (int, error) {
 			day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(700)).Format("2006-01-02")
 			return c.postJSON("/api/v1/calc/fine", `{"registration":"出生登記","event_date":"`+day+`","application_date":"2026-11-20"}`)

@@ -134,6 +134,16 @@ func (h *History) generateStaff(ctx context.Context, d *db.DB) error {
 	})
 }
 
+// SealCards is how many generated people have a registered seal: the city's
+// share (demo.CitySealCards of CityPeople) of people.
+func SealCards(people int) int {
+	return max(min(int(float64(CitySealCards)*float64(people)/CityPeople), people), 1)
+}
+
+// SealHolder is the generated person number of the k-th seal card (0 ≤ k <
+// SealCards): holders stride through all people.
+func SealHolder(k, people int) int { return 1 + k*max(people/SealCards(people), 1) }
+
 // Logf reports progress when the history has a log.
 func (h *History) Logf(format string, args ...any) {
 	if h.Log != nil {

@@ -33,7 +33,7 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 	if err != nil {
 		return err
 	}
-	cards := min(int(float64(demo.CitySealCards)*h.Factor), h.People)
+	cards := demo.SealCards(h.People)
 	var done int
 	if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM seal_events WHERE source = 'generated' AND kind = 'register'`).Scan(&done); err != nil {
 		return err
@@ -45,8 +45,6 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 	if err != nil {
 		return err
 	}
-	// People stride through 1..People so registrations spread over all of them.
-	stride := max(h.People/cards, 1)
 	start := time.Now()
 	const perTx = 20_000
 	for lo := done; lo < cards; lo += perTx {
@@ -75,7 +73,7 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 				return nil
 			}
 			for k := lo; k < hi; k++ {
-				person := 1 + k*stride
+				person := demo.SealHolder(k, h.People)
 				rng := rand.New(rand.NewPCG(uint64(person), 910))
 				idNo, _, _, _, _, _ := demo.ScalePerson(person, h.Offices)
 				o := h.Offices[rng.IntN(len(h.Offices))]
