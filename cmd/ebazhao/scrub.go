@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"ebazhao/internal/app"
 	"ebazhao/internal/platform/blob"
@@ -26,6 +27,17 @@ func scrub(ctx context.Context, args []string, out io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(out, "blob scrub: %v\n", err)
 		return 2
+	}
+	if fsStore, ok := store.(*blob.FS); ok {
+		// Unfinished writes of a killed process; an hour leaves running uploads alone.
+		removed, err := fsStore.RemoveStaleTemp(time.Hour)
+		if err != nil {
+			fmt.Fprintf(out, "blob scrub: %v\n", err)
+			return 2
+		}
+		if removed > 0 {
+			fmt.Fprintf(out, "blob scrub: removed %d unfinished temporary files (writes interrupted by a crash)\n", removed)
+		}
 	}
 	var bad int
 	n, err := store.Verify(ctx, func(hash string, err error) {

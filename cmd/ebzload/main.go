@@ -168,6 +168,8 @@ func main() {
 	rate := flag.Float64("rate", 0, "target requests per second (open loop); 0: closed loop")
 	dur := flag.Duration("d", 30*time.Second, "duration")
 	mix := flag.String("mix", "person=40,search=20,home=10,calc=30", "weighted request mix: person, search, home, calc, visit, receipt, document, archive, seal")
+	every := flag.Duration("every", 0, "soak: also report each window of this length (errors, p50, p99, server memory)")
+	serverPID := flag.Int("pid", 0, "soak: the server's process id, to report its resident memory per window")
 	archiveDocs := flag.Int("archive-docs", 0, "generated archive documents (archive: searched people are drawn from them)")
 	flag.Parse()
 	var sealImages [][]byte // candidate imprints for seal comparisons, made on first use
@@ -271,13 +273,30 @@ func main() {
 	}
 	samples := make(chan sample, 4096)
 	var all []sample
+	var mu sync.Mutex
 	done := make(chan struct{})
 	go func() {
 		for s := range samples {
+			mu.Lock()
 			all = append(all, s)
+			mu.Unlock()
 		}
 		close(done)
 	}()
+	if *every > 0 {
+		go func() {
+			fmt.Printf("%-9s %8s %7s %9s %9s %9s %12s\n", "window", "count", "errors", "req/s", "p50 ms", "p99 ms", "server RSS")
+			from, t0 := 0, time.Now()
+			for w := 1; ; w++ {
+				time.Sleep(time.Until(t0.Add(time.Duration(w) * *every)))
+				mu.Lock()
+				win := append([]sample(nil), all[from:]...)
+				from = len(all)
+				mu.Unlock()
+				windowReport(time.Duration(w)**every, win, *every, *serverPID)
+			}
+		}()
+	}
 	one := func(c *clerk, rng *rand.Rand) {
 		k := pick(rng)
 		start := time.Now()
@@ -321,6 +340,37 @@ func main() {
 	close(samples)
 	<-done
 	report(all, elapsed)
+}
+
+// windowReport prints one soak window: throughput, errors, latency, and the
+// server's resident memory (from /proc) when its pid is known.
+func windowReport(at time.Duration, win []sample, length time.Duration, pid int) {
+	d := make([]time.Duration, len(win))
+	errs := 0
+	for i, s := range win {
+		d[i] = s.dur
+		if !s.ok {
+			errs++
+		}
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	p := func(q float64) float64 {
+		if len(d) == 0 {
+			return 0
+		}
+		return float64(d[int(q*float64(len(d)-1))].Microseconds()) / 1000
+	}
+	rss := "-"
+	if pid > 0 {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+					rss = strings.TrimSpace(v)
+				}
+			}
+		}
+	}
+	fmt.Printf("%-9s %8d %7d %9.1f %9.2f %9.2f %12s\n", at.Round(time.Second), len(win), errs, float64(len(win))/length.Seconds(), p(.5), p(.99), rss)
 }
 
 func report(all []sample, elapsed time.Duration) {

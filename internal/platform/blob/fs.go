@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // FS stores blobs as read-only files under Root, fanned out by the first two
@@ -221,4 +222,30 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// RemoveStaleTemp deletes unfinished writes left in Root/tmp by a process that
+// was killed in the middle of a Put (a running Put's file is younger than
+// olderThan). It returns how many it removed.
+func (s *FS) RemoveStaleTemp(olderThan time.Duration) (int, error) {
+	dir := filepath.Join(s.Root, "tmp")
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("blob: read %s: %w", dir, err)
+	}
+	n := 0
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || e.IsDir() || time.Since(info.ModTime()) < olderThan {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("blob: remove stale temporary file: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestPutGetRoundTripAndAddress(t *testing.T) {
@@ -185,5 +187,36 @@ func BenchmarkPut(b *testing.B) {
 		if _, err := s.Put(ctx, bytes.NewReader(data), 0); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestRemoveStaleTemp(t *testing.T) {
+	s := NewFS(t.TempDir())
+	if _, err := PutBytes(context.Background(), s, []byte("kept")); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(s.Root, "tmp")
+	old, fresh := filepath.Join(tmp, "killed-write"), filepath.Join(tmp, "running-write")
+	for _, f := range []string{old, fresh} {
+		if err := os.WriteFile(f, []byte("partial"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.RemoveStaleTemp(time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("removed %d, %v; want 1", n, err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a running write's file was removed: %v", err)
+	}
+	if _, err := Get(context.Background(), s, Sum([]byte("kept"))); err != nil {
+		t.Errorf("stored blob affected: %v", err)
 	}
 }
