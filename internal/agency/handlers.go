@@ -372,6 +372,9 @@ func (h *Handlers) uploadScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !web.User(r).CanActOnOffice(app.OfficeID) { // before the file reaches the store
+		return web.Forbidden(ErrOtherOffice.Error())
+	}
 	if h.Svc.Blobs == nil {
 		return web.BadRequest("系統未設定檔案儲存區，無法上傳掃描檔")
 	}

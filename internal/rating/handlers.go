@@ -324,7 +324,10 @@ func (h *Handlers) alerts(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) ack(w http.ResponseWriter, r *http.Request) error {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := h.Svc.Ack(r.Context(), web.User(r), id, r.PostFormValue("note")); err != nil {
+	if err := h.Svc.Ack(r.Context(), web.User(r), id, r.PostFormValue("note")); errors.Is(err, ErrOtherOffice) {
+		h.Kit.Audit(r, "rating.alert.ack", "rating_alert", fmt.Sprint(id), "", "denied", "other office")
+		return web.Forbidden(err.Error())
+	} else if err != nil {
 		return web.Invalid(err)
 	}
 	h.Kit.Audit(r, "rating.alert.ack", "rating_alert", fmt.Sprint(id), "", "ok", "")

@@ -2,6 +2,7 @@ package rating
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -60,6 +61,10 @@ func (a Alert) LevelLabel() string { return LevelLabel(a.Level) }
 
 // Ack records that a supervisor handled an alarm (馬上解決) and what was done.
 func (s *Service) Ack(ctx context.Context, u *auth.User, alertID int64, note string) error {
+	var office int64
+	if err := s.DB.QueryRow(ctx, `SELECT office_id FROM rating_alerts WHERE id = ?`, alertID).Scan(&office); err == nil && office != u.OfficeID {
+		return ErrOtherOffice
+	}
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return fmt.Errorf("請填寫處理情形")
@@ -75,6 +80,9 @@ func (s *Service) Ack(ctx context.Context, u *auth.User, alertID int64, note str
 	s.Hub.Publish(Event{Kind: "alert", OfficeID: u.OfficeID})
 	return nil
 }
+
+// ErrOtherOffice refuses an alert of another office: each office's supervisor handles its own.
+var ErrOtherOffice = errors.New("非本所之不滿意警示，無權處理")
 
 // Filter selects ratings for statistics.
 type Filter struct {

@@ -1,7 +1,6 @@
 package seal
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"ebazhao/internal/person"
-	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
@@ -24,10 +22,7 @@ func (h *Handlers) certificatePDF(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	c, err := h.Store.Certificate(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return web.NotFound("查無此印鑑證明")
-	}
+	c, err := h.loadCertificate(r, id)
 	if err != nil {
 		return err
 	}

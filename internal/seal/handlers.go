@@ -255,16 +255,47 @@ func (h *Handlers) compare(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// loadComparison reads comparison id for the user: a comparison belongs to the
+// office that made it (any office compares; each decides its own).
+func (h *Handlers) loadComparison(r *http.Request, id int64) (*Comparison, error) {
+	c, err := h.Store.Comparison(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, web.NotFound("查無此比對紀錄")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !web.User(r).CanActOnOffice(c.OfficeID) {
+		h.Kit.Audit(r, "seal.comparison.view", "seal_comparison", fmt.Sprint(c.ID), c.PersonIDNo, "denied", "other office")
+		return nil, web.Forbidden("非本所之印鑑比對紀錄，無權查閱或核發")
+	}
+	return c, nil
+}
+
+// loadCertificate reads certificate id for the user: only the issuing office
+// (or a city-wide user) sees, prints or revokes it.
+func (h *Handlers) loadCertificate(r *http.Request, id int64) (*Certificate, error) {
+	c, err := h.Store.Certificate(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, web.NotFound("查無此印鑑證明")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !web.User(r).CanActOnOffice(c.OfficeID) {
+		h.Kit.Audit(r, "seal.certificate.view", "seal_certificate", fmt.Sprint(c.ID), c.PersonIDNo, "denied", "other office")
+		return nil, web.Forbidden("非本所核發之印鑑證明，無權查閱或註銷")
+	}
+	return c, nil
+}
+
 func (h *Handlers) comparison(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	c, err := h.Store.Comparison(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return web.NotFound("查無此比對紀錄")
-	}
+	c, err := h.loadComparison(r, id)
 	if err != nil {
 		return err
 	}
@@ -288,6 +319,9 @@ func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
+		return err
+	}
+	if _, err := h.loadComparison(r, id); err != nil {
 		return err
 	}
 	u := web.User(r)
@@ -324,10 +358,7 @@ func (h *Handlers) refuse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.Store.Comparison(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		return web.NotFound("查無此比對紀錄")
-	}
+	c, err := h.loadComparison(r, id)
 	if err != nil {
 		return err
 	}
@@ -346,10 +377,7 @@ func (h *Handlers) certificate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.Store.Certificate(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return web.NotFound("查無此印鑑證明")
-	}
+	c, err := h.loadCertificate(r, id)
 	if err != nil {
 		return err
 	}
@@ -366,8 +394,8 @@ func (h *Handlers) revoke(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.Certificate(r.Context(), id); errors.Is(err, db.ErrNotFound) {
-		return web.NotFound("查無此印鑑證明")
+	if _, err := h.loadCertificate(r, id); err != nil {
+		return err
 	}
 	if err := h.Store.Revoke(r.Context(), web.Actor(r), id, r.PostFormValue("reason")); err != nil {
 		return asUserError(err)
@@ -503,10 +531,7 @@ func (h *Handlers) comparisonImage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	c, err := h.Store.Comparison(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) {
-		return web.NotFound("查無此比對紀錄")
-	}
+	c, err := h.loadComparison(r, id)
 	if err != nil {
 		return err
 	}
