@@ -232,7 +232,11 @@ func main() {
 			if *people > 300 {
 				holder = demo.ScaleIDNo(demo.SealHolder(rng.IntN(demo.SealCards(*people)), *people))
 			}
-			return c.postMultipart("/seals/p/"+holder+"/compare", "imprint", sealImages[rng.IntN(len(sealImages))])
+			st, err := c.postMultipart("/seals/p/"+holder+"/compare", "imprint", sealImages[rng.IntN(len(sealImages))])
+			if st == http.StatusConflict { // 此人目前沒有登記印鑑: the generated holder cancelled the seal — a counter answer, not a failure
+				st = http.StatusOK
+			}
+			return st, err
 		},
 		"calc": func(c *clerk, rng *rand.Rand) (int, error) {
 			day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(700)).Format("2006-01-02")

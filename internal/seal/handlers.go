@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -216,6 +217,11 @@ func (h *Handlers) compare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("registered imprint of event %d: %w", cur.ID, err)
 	}
+	release, err := acquireCompareSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	refImg, err := compare.DecodeBytes(refBytes)
 	if err != nil {
 		return err
@@ -594,6 +600,11 @@ func (h *Handlers) apiCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	release, err := acquireCompareSlot(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	ri, _ := compare.DecodeBytes(refB)
 	ci, _ := compare.DecodeBytes(candB)
 	res, err := compare.Compare(ri, ci, compare.Options{})
@@ -634,4 +645,18 @@ func (h *Handlers) apiHistory(w http.ResponseWriter, r *http.Request) error {
 	}
 	current := len(hist) > 0 && hist[0].Kind != Cancel
 	return web.JSON(w, http.StatusOK, map[string]any{"id_no": p.IDNo, "registered": current, "events": out})
+}
+
+// compareSlots bounds the comparisons computing at once to half the cores (at
+// least one): a comparison is ~60 ms of one core, and a burst of them must not
+// starve the counter's pages; the others queue here.
+var compareSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+
+func acquireCompareSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case compareSlots <- struct{}{}:
+		return func() { <-compareSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
