@@ -122,6 +122,12 @@ func (s *Store) Start(ctx context.Context, u *auth.User, client string, counterI
 	}
 	now := s.now()
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// A clerk's starts queue on the clerk's row: two tabs (or a double
+		// scan) starting at once must not both close the same visit, or both
+		// open one (PostgreSQL reads committed data; SQLite serializes anyway).
+		if _, err := tx.Exec(ctx, `UPDATE users SET updated_at = updated_at WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
 		prev, err := scanVisit(tx.QueryRow(ctx, `SELECT `+visitCols+` FROM visits WHERE clerk_id = ? AND status = ? ORDER BY id DESC LIMIT 1`,
 			u.ID, StatusOpen))
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,6 +230,36 @@ func TestStartResumeAndEnd(t *testing.T) {
 	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('visit.start', 'visit.end', 'visit.kind') AND person_id_no <> ''`).Scan(&n)
 	if n != 5 { // two starts, two ends (one by the second start), one kind
 		t.Errorf("%d visit audit entries, want 5", n)
+	}
+}
+
+// TestConcurrentStartsLeaveOneOpenVisit: a clerk whose starts race (two tabs,
+// a double scan) gets no error and ends with exactly one open visit, every
+// other one closed once.
+func TestConcurrentStartsLeaveOneOpenVisit(t *testing.T) {
+	f := newFixture(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if _, _, err := f.store.Start(f.ctx, f.clerk, "test", 0, f.people[i%2], ""); err != nil {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent start: %v", err)
+	}
+	var open, ends, closed int
+	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM visits WHERE clerk_id = ? AND status = ?`, f.clerk.ID, StatusOpen).Scan(&open)
+	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM visits WHERE clerk_id = ? AND status = ?`, f.clerk.ID, StatusClosed).Scan(&closed)
+	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'visit.end'`).Scan(&ends)
+	if open != 1 || ends != closed {
+		t.Errorf("%d open visits (want 1), %d closed with %d end entries", open, closed, ends)
 	}
 }
 
