@@ -141,7 +141,9 @@ func (s *Store) Start(ctx context.Context, u *auth.User, client string, counterI
 			}
 			return nil
 		case err == nil:
-			if err := closeTx(ctx, tx, u.Actor(client), prev, now); err != nil {
+			// ErrClosed: the clerk ended it meanwhile (another tab) — closed
+			// is what it had to be.
+			if err := closeTx(ctx, tx, u.Actor(client), prev, now); err != nil && !errors.Is(err, ErrClosed) {
 				return err
 			}
 		case !errors.Is(err, db.ErrNotFound):

@@ -233,9 +233,9 @@ func TestStartResumeAndEnd(t *testing.T) {
 	}
 }
 
-// TestConcurrentStartsLeaveOneOpenVisit: a clerk whose starts race (two tabs,
-// a double scan) gets no error and ends with exactly one open visit, every
-// other one closed once.
+// TestConcurrentStartsLeaveOneOpenVisit: a clerk whose starts and ends race
+// (two tabs, a double scan) gets no error from a start and ends with at most
+// one open visit, every other one closed once.
 func TestConcurrentStartsLeaveOneOpenVisit(t *testing.T) {
 	f := newFixture(t)
 	var wg sync.WaitGroup
@@ -244,8 +244,17 @@ func TestConcurrentStartsLeaveOneOpenVisit(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			if _, _, err := f.store.Start(f.ctx, f.clerk, "test", 0, f.people[i%2], ""); err != nil {
+			v, _, err := f.store.Start(f.ctx, f.clerk, "test", 0, f.people[i%2], "")
+			if err != nil {
 				errs <- err
+				return
+			}
+			// Every other worker ends its visit, as the screen's 結束 button does,
+			// racing the others' starts; a visit closed meanwhile is ErrClosed.
+			if i%2 == 1 {
+				if err := f.store.End(f.ctx, f.clerk.Actor("test"), v); err != nil && !errors.Is(err, ErrClosed) {
+					errs <- err
+				}
 			}
 		}(i)
 	}
@@ -258,8 +267,8 @@ func TestConcurrentStartsLeaveOneOpenVisit(t *testing.T) {
 	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM visits WHERE clerk_id = ? AND status = ?`, f.clerk.ID, StatusOpen).Scan(&open)
 	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM visits WHERE clerk_id = ? AND status = ?`, f.clerk.ID, StatusClosed).Scan(&closed)
 	f.d.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'visit.end'`).Scan(&ends)
-	if open != 1 || ends != closed {
-		t.Errorf("%d open visits (want 1), %d closed with %d end entries", open, closed, ends)
+	if open > 1 || ends != closed {
+		t.Errorf("%d open visits (want at most 1), %d closed with %d end entries", open, closed, ends)
 	}
 }
 
