@@ -96,12 +96,9 @@ func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *S
 				rec int
 				l   Line
 			}
-			var receipts strings.Builder
-			var rargs []any
+			var vals [][]any // one receipt's columns each
 			var lines []line
 			var voided []int
-			receipts.WriteString(`INSERT INTO fee_receipts (office_id, roc_year, number, receipt_date, counter_id, clerk_id, clerk_name, version_id, payment, total,
-				payer_name, idem_key, request_hash, status, void_reason, voided_at, voided_by, copies, created_at) VALUES `)
 			for k := 0; k < count; k++ {
 				pick := rng.IntN(mixTotal)
 				var items []QuoteItem
@@ -124,20 +121,11 @@ func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *S
 					voided = append(voided, k)
 				}
 				_, payer := h.Person(rng)
-				if k > 0 {
-					receipts.WriteByte(',')
-				}
-				receipts.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 1, ?)`)
-				rargs = append(rargs, o.ID, year, first+int64(k)+1, iso, s.CounterID, s.UserID, s.Name, q.Version.ID, Payments[weightedPayment(rng)].Code, q.Total,
-					payer, fmt.Sprintf("gen:%d:%s:%d", o.ID, iso, k), status, reason, voidedAt, voidedBy, db.FormatTime(at))
+				vals = append(vals, []any{o.ID, year, first + int64(k) + 1, iso, s.CounterID, s.UserID, s.Name, q.Version.ID, Payments[weightedPayment(rng)].Code, q.Total,
+					payer, fmt.Sprintf("gen:%d:%s:%d", o.ID, iso, k), status, reason, voidedAt, voidedBy, db.FormatTime(at)})
 				for _, l := range q.Lines {
 					lines = append(lines, line{k, l})
 				}
-			}
-			receipts.WriteString(` RETURNING id, clerk_id, created_at`)
-			rows, err := tx.Query(ctx, receipts.String(), rargs...)
-			if err != nil {
-				return err
 			}
 			type rec struct {
 				id, clerk int64
@@ -145,17 +133,36 @@ func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *S
 				voided    bool
 			}
 			var ids []rec
-			for rows.Next() {
-				var m rec
-				if err := rows.Scan(&m.id, &m.clerk, &m.at); err != nil {
-					rows.Close()
+			// 500 receipts per statement keeps under every engine's parameter limit.
+			for lo := 0; lo < len(vals); lo += 500 {
+				var sb strings.Builder
+				var args []any
+				sb.WriteString(`INSERT INTO fee_receipts (office_id, roc_year, number, receipt_date, counter_id, clerk_id, clerk_name, version_id, payment, total,
+					payer_name, idem_key, request_hash, status, void_reason, voided_at, voided_by, copies, created_at) VALUES `)
+				for i, v := range vals[lo:min(lo+500, len(vals))] {
+					if i > 0 {
+						sb.WriteByte(',')
+					}
+					sb.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 1, ?)`)
+					args = append(args, v...)
+				}
+				sb.WriteString(` RETURNING id, clerk_id, created_at`)
+				rows, err := tx.Query(ctx, sb.String(), args...)
+				if err != nil {
 					return err
 				}
-				ids = append(ids, m)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
+				for rows.Next() {
+					var m rec
+					if err := rows.Scan(&m.id, &m.clerk, &m.at); err != nil {
+						rows.Close()
+						return err
+					}
+					ids = append(ids, m)
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
 			}
 			if len(ids) != count {
 				return fmt.Errorf("inserted %d receipts, expected %d", len(ids), count)
