@@ -84,6 +84,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	if c.Policy.MaxFailures == 0 {
 		c.Policy = auth.DefaultPolicy()
 	}
+	log = slog.New(web.RedactingHandler(log.Handler())) // no ID numbers in any log line
 	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}, Legal: &calc.Store{DB: d}, Rating: rating.New(d)}
 	tmpl, _ := fs.Sub(webassets.FS, "templates")
 	static, _ := fs.Sub(webassets.FS, "static")

@@ -265,16 +265,15 @@ func (k *Kit) withRequestID(next http.Handler) http.Handler {
 		id := auth.RandomToken(6)
 		w.Header().Set("X-Request-Id", id)
 		ctx := context.WithValue(r.Context(), reqIDKey, id)
+		rl := &requestLog{}
+		ctx = context.WithValue(ctx, logKey, rl)
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/metrics" || r.URL.Path == "/healthz" {
 			return
 		}
-		user := ""
-		if u, ok := ctx.Value(userKey).(*auth.User); ok {
-			user = u.Username
-		}
+		user := rl.user
 		k.Log.Info("http", "request_id", id, "method", r.Method, "path", RedactPath(r.URL.Path), "status", sw.status,
 			"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "client", ClientAddr(r), "user", user)
 	})
@@ -318,6 +317,7 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 			}
 			ctx = context.WithValue(ctx, userKey, u)
 			ctx = context.WithValue(ctx, viaTokenKey, tokenID)
+			noteUser(ctx, u)
 			r = r.WithContext(ctx)
 			// Every use of a token is audited (the stable requirement).
 			k.Audit(r, "api.call", "api_token", fmt.Sprint(tokenID), "", "ok", r.Method+" "+r.URL.Path)
@@ -329,6 +329,7 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 			if err == nil {
 				ctx = context.WithValue(ctx, userKey, s.User)
 				ctx = context.WithValue(ctx, sessionKey, s)
+				noteUser(ctx, s.User)
 			} else if !errors.Is(err, db.ErrNotFound) {
 				// The database is unreachable: say so, rather than pretending the
 				// clerk was logged out.

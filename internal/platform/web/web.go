@@ -91,7 +91,19 @@ const (
 	csrfKey
 	reqIDKey
 	viaTokenKey
+	logKey
 )
+
+// requestLog is what the request log line learns from inner handlers: the
+// authenticated user is known only below the request-id middleware.
+type requestLog struct{ user string }
+
+// noteUser records u as the request's user for its log line.
+func noteUser(ctx context.Context, u *auth.User) {
+	if l, ok := ctx.Value(logKey).(*requestLog); ok && u != nil {
+		l.user = u.Username
+	}
+}
 
 // User returns the authenticated user of r (nil if none).
 func User(r *http.Request) *auth.User {

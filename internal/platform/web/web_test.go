@@ -1,6 +1,12 @@
 package web
 
-import "testing"
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+)
 
 func TestRedactPath(t *testing.T) {
 	cases := map[string]string{
@@ -23,5 +29,20 @@ func TestSafeNext(t *testing.T) {
 		if got := SafeNext(in); got != want {
 			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestRedactingHandlerMasksEveryPlace(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(RedactingHandler(slog.NewTextHandler(&buf, nil))).With("who", "B223456789")
+	log.Info("查無「A123456789」", "err", errors.New("person C123456789: not found"), "grp", slog.Group("g", "id", "D123456789"), "n", 5)
+	out := buf.String()
+	for _, id := range []string{"A123456789", "B223456789", "C123456789", "D123456789"} {
+		if strings.Contains(out, id) {
+			t.Errorf("%s not masked: %s", id, out)
+		}
+	}
+	if !strings.Contains(out, "A*********") || !strings.Contains(out, "n=5") {
+		t.Errorf("masked record lost its content: %s", out)
 	}
 }
