@@ -111,7 +111,9 @@ func Parse(s string) (time.Time, error) {
 		}
 		y += yearOffset
 	}
-	if y < 1912 || y > 9999 {
+	// ROC years have at most three digits (民國999年 = 2910); beyond that a
+	// printed ROC year would read back as a Gregorian one.
+	if y < 1912 || y > yearOffset+999 {
 		return time.Time{}, fmt.Errorf("%w：年份超出範圍", ErrInvalid)
 	}
 	if m < 1 || m > 12 {
