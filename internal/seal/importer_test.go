@@ -108,7 +108,7 @@ func TestImportSealCardsResumableWithReport(t *testing.T) {
 		stranger + ",2023-07-07,B08,nobody.png,,,",        // 9: not in the register
 		b + ",2023-08-08,B08,missing.png,,,",              // 10: no such file
 		b + ",1120101,B08,b.png,,,",                       // 11: the same card again
-		b + ",2999-01-01,B08,later_b.png,,,",              // 12: in the future
+		b + ",2099-01-01,B08,later_b.png,,,",              // 12: in the future
 		b + ",not a date,B08,later_b.png,,,",              // 13
 	}
 	if err := os.WriteFile(manifest, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
