@@ -37,6 +37,7 @@ type History struct {
 	Staff   map[int64][]Staff // by office id
 	People  int               // generated persons 1..People exist (ScaleIDNo)
 	Factor  float64           // people / CityPeople: 1 is Taichung
+	Today   time.Time         // the history ends the day before
 	Log     io.Writer
 }
 
@@ -87,7 +88,7 @@ func NewHistory(ctx context.Context, d *db.DB, people int, years int, today time
 		return nil, fmt.Errorf("demo: no offices")
 	}
 	cal := calendar.Default()
-	h := &History{Offices: offices, Staff: map[int64][]Staff{}, People: people, Factor: float64(people) / CityPeople, Log: log}
+	h := &History{Offices: offices, Staff: map[int64][]Staff{}, People: people, Factor: float64(people) / CityPeople, Today: today, Log: log}
 	for day := rocdate.Date(today.Year()-years, today.Month(), today.Day()); day.Before(rocdate.Date(today.Year(), today.Month(), today.Day())); day = day.AddDate(0, 0, 1) {
 		if cal.Covers(day.Year()) && cal.IsOpen(day) {
 			h.Days = append(h.Days, day)

@@ -78,17 +78,17 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 				idNo, _, _, _, _, _ := demo.ScalePerson(person, h.Offices)
 				o := h.Offices[rng.IntN(len(h.Offices))]
 				staff := h.Staff[o.ID]
-				day := time.Now().AddDate(-30, 0, 0).AddDate(0, 0, rng.IntN(30*365))
+				day := h.Today.AddDate(-30, 0, rng.IntN(30*365))
 				if err := add(idNo, Register, day, staff[rng.IntN(len(staff))], fmt.Sprintf("GEN-%d-1", person), pool[rng.IntN(len(pool))]); err != nil {
 					return err
 				}
 				if rng.IntN(7) == 0 {
-					later := day.AddDate(0, 0, 1+rng.IntN(max(int(time.Since(day).Hours()/24)-1, 1)))
+					later := day.AddDate(0, 0, 1+rng.IntN(max(int(h.Today.Sub(day).Hours()/24)-1, 1)))
 					if err := add(idNo, Change, later, staff[rng.IntN(len(staff))], fmt.Sprintf("GEN-%d-2", person), pool[rng.IntN(len(pool))]); err != nil {
 						return err
 					}
 				} else if rng.IntN(20) == 0 {
-					later := day.AddDate(0, 0, 1+rng.IntN(max(int(time.Since(day).Hours()/24)-1, 1)))
+					later := day.AddDate(0, 0, 1+rng.IntN(max(int(h.Today.Sub(day).Hours()/24)-1, 1)))
 					if err := add(idNo, Cancel, later, staff[rng.IntN(len(staff))], fmt.Sprintf("GEN-%d-2", person), ""); err != nil {
 						return err
 					}
