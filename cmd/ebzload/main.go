@@ -84,16 +84,8 @@ func (c *clerk) get(path string) (int, error) {
 }
 
 func (c *clerk) postJSON(path, body string) (int, error) {
-	req, _ := http.NewRequest("POST", c.base+path, bytes.NewBufferString(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", c.csrf)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	st, _, err := c.postJSONBody(path, body)
+	return st, err
 }
 
 func (c *clerk) postJSONBody(path, body string) (int, []byte, error) {

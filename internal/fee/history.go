@@ -242,22 +242,7 @@ func closeGeneratedDay(ctx context.Context, tx *db.Tx, officeID int64, day time.
 		rep.Receipts, len(rep.Voids), rep.Gross, rep.CorrTotal, rep.Total, string(snapshot)); err != nil {
 		return err
 	}
-	for _, it := range rep.ByItem {
-		if _, err := tx.Exec(ctx, `INSERT INTO fee_day_totals (office_id, day, kind, code, label, measure, count, amount) VALUES (?, ?, 'item', ?, ?, ?, ?, ?)`,
-			officeID, iso, it.Code, it.Item, it.Measure, it.Qty, it.Amount); err != nil {
-			return err
-		}
-	}
-	for _, p := range rep.ByPayment {
-		if p.Count == 0 && p.Amount == 0 {
-			continue
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO fee_day_totals (office_id, day, kind, code, label, count, amount) VALUES (?, ?, 'payment', ?, ?, ?, ?)`,
-			officeID, iso, p.Payment, p.Label, p.Count, p.Amount); err != nil {
-			return err
-		}
-	}
-	return nil
+	return saveDayTotals(ctx, tx, officeID, iso, rep)
 }
 
 // weightedPayment: most pay cash, then mobile, card, EasyCard.

@@ -123,6 +123,27 @@ var (
 	ErrNoSettle     = errors.New("結帳須由出納人員辦理")
 )
 
+// saveDayTotals writes a closed day's totals by item and by payment method,
+// which the monthly and yearly summaries read.
+func saveDayTotals(ctx context.Context, tx *db.Tx, officeID int64, iso string, rep *DayReport) error {
+	for _, it := range rep.ByItem {
+		if _, err := tx.Exec(ctx, `INSERT INTO fee_day_totals (office_id, day, kind, code, label, measure, count, amount) VALUES (?, ?, 'item', ?, ?, ?, ?, ?)`,
+			officeID, iso, it.Code, it.Item, it.Measure, it.Qty, it.Amount); err != nil {
+			return err
+		}
+	}
+	for _, p := range rep.ByPayment {
+		if p.Count == 0 && p.Amount == 0 {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO fee_day_totals (office_id, day, kind, code, label, count, amount) VALUES (?, ?, 'payment', ?, ?, ?, ?)`,
+			officeID, iso, p.Payment, p.Label, p.Count, p.Amount); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Day computes the settlement of an office's day; counterID 0 means the whole
 // office.
 func (s *Service) Day(ctx context.Context, officeID int64, day time.Time, counterID int64) (*DayReport, error) {
@@ -419,20 +440,8 @@ func (s *Service) Close(ctx context.Context, cashier *auth.User, client string, 
 			rep.Receipts, len(rep.Voids), rep.Gross, rep.CorrTotal, rep.Total, string(snapshot), officeID, iso); err != nil {
 			return err
 		}
-		for _, it := range rep.ByItem {
-			if _, err := tx.Exec(ctx, `INSERT INTO fee_day_totals (office_id, day, kind, code, label, measure, count, amount) VALUES (?, ?, 'item', ?, ?, ?, ?, ?)`,
-				officeID, iso, it.Code, it.Item, it.Measure, it.Qty, it.Amount); err != nil {
-				return err
-			}
-		}
-		for _, p := range rep.ByPayment {
-			if p.Count == 0 && p.Amount == 0 {
-				continue
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO fee_day_totals (office_id, day, kind, code, label, count, amount) VALUES (?, ?, 'payment', ?, ?, ?, ?)`,
-				officeID, iso, p.Payment, p.Label, p.Count, p.Amount); err != nil {
-				return err
-			}
+		if err := saveDayTotals(ctx, tx, officeID, iso, rep); err != nil {
+			return err
 		}
 		e := audit.For(audit.Actor{UserID: cashier.ID, Username: cashier.Username, OfficeID: officeID, Client: client}, "fee.day.close", "fee_day", fmt.Sprintf("%d/%s", officeID, iso))
 		e.Detail = fmt.Sprintf("有效收據 %d 張、作廢 %d 張、更正 %d 筆，合計 NT$%d", rep.Receipts, len(rep.Voids), len(rep.Corrections), rep.Total)
