@@ -88,7 +88,7 @@ func TestUploadOnAFullDisk(t *testing.T) {
 		t.Errorf("%d documents after the failed upload, %d before", n, docs)
 	}
 	checkStore(t, ctx, d, fsView, len(blobs), 0)
-	if !srv.logged("level=ERROR", "no space left on device") {
+	if !srv.logged(5*time.Second, "level=ERROR", "no space left on device") {
 		t.Errorf("no error log line naming the cause; server log:\n%s", srv.log())
 	}
 
@@ -175,18 +175,26 @@ func (s *smallDiskServer) log() string {
 	return s.out.String()
 }
 
-// logged reports whether one line of the server's log holds every part.
-func (s *smallDiskServer) logged(parts ...string) bool {
-	for _, line := range strings.Split(s.log(), "\n") {
-		all := true
-		for _, p := range parts {
-			all = all && strings.Contains(line, p)
+// logged reports whether one line of the server's log holds every part,
+// waiting up to wait: the log reaches the test through a pipe, copied
+// asynchronously, so it can trail the HTTP response it belongs to.
+func (s *smallDiskServer) logged(wait time.Duration, parts ...string) bool {
+	deadline := time.Now().Add(wait)
+	for {
+		for _, line := range strings.Split(s.log(), "\n") {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(line, p)
+			}
+			if all {
+				return true
+			}
 		}
-		if all {
-			return true
+		if time.Now().After(deadline) {
+			return false
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return false
 }
 
 // view is path as the server sees it, from outside its mount namespace.
