@@ -143,6 +143,22 @@ func (s *Store) ByIDNo(ctx context.Context, idNo string) (*Person, error) {
 	return scan(s.DB.QueryRow(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id WHERE p.id_no = ?`, idno.Normalize(idNo)))
 }
 
+// The search queries take the first rows in index order in a subquery and only
+// then join the offices: the join can never make the database read every match
+// and sort it. (PostgreSQL misjudged a two-character name prefix as one row,
+// hash-joined all 2,404 matches and sorted them — 5 ms warm, 200 ms cold.)
+const (
+	// searchByIDSQL reads an ID prefix range on the unique ID index.
+	searchByIDSQL = `SELECT ` + cols + ` FROM (SELECT * FROM persons WHERE id_no >= ? AND id_no < ? ORDER BY id_no LIMIT ?) p
+		JOIN offices o ON o.id = p.office_id ORDER BY p.id_no`
+	// searchByNameSQL reads a name prefix on the name index: works for any
+	// Unicode name, rare characters included. The range seeks the index; LIKE
+	// keeps only true prefixes whatever the collation orders between them.
+	searchByNameSQL = `SELECT ` + cols + ` FROM (SELECT * FROM persons
+		WHERE name >= ? AND name < ? AND name LIKE ? ESCAPE '\' ORDER BY name, id_no LIMIT ?) p
+		JOIN offices o ON o.id = p.office_id ORDER BY p.name, p.id_no`
+)
+
 // Search finds people by ID (exact or prefix) or name prefix.
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]*Person, error) {
 	q = strings.TrimSpace(q)
@@ -156,15 +172,9 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*Person, err
 	var rows *sql.Rows
 	var err error
 	if len(n) >= 2 && n[0] >= 'A' && n[0] <= 'Z' && (n[1] >= '0' && n[1] <= '9' || len(n) == 10) {
-		rows, err = s.DB.Reader().Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id WHERE p.id_no >= ? AND p.id_no < ? ORDER BY p.id_no LIMIT ?`,
-			n, n+"\uffff", limit)
+		rows, err = s.DB.Reader().Query(ctx, searchByIDSQL, n, n+"\uffff", limit)
 	} else {
-		// Prefix range on the name index: works for any Unicode name, rare characters included.
-		// The range seeks the name index; LIKE keeps only true prefixes whatever
-		// the database collation orders between them.
-		rows, err = s.DB.Reader().Query(ctx, `SELECT `+cols+` FROM persons p JOIN offices o ON o.id = p.office_id
-			WHERE p.name >= ? AND p.name < ? AND p.name LIKE ? ESCAPE '\' ORDER BY p.name, p.id_no LIMIT ?`,
-			q, q+"\U0010ffff", likePrefix(q), limit)
+		rows, err = s.DB.Reader().Query(ctx, searchByNameSQL, q, q+"\U0010ffff", likePrefix(q), limit)
 	}
 	if err != nil {
 		return nil, err
