@@ -187,18 +187,18 @@ func (s PageSize) String() string {
 
 // Doc is a document being drawn.
 type Doc struct {
-	fonts    *Fonts
-	gp       *gopdf.GoPdf
-	w, h     float64
-	face     Face
-	size     float64
-	added    map[string]bool
-	pages    int
-	finished bool
+	fonts      *Fonts // nil: a document without text (NewWithoutFonts)
+	gp         *gopdf.GoPdf
+	w, h       float64
+	face       Face
+	size       float64
+	added      map[string]bool
+	pages      int
+	imageBytes int // bytes of the images embedded so far, to size the output
+	finished   bool
 }
 
-// New starts a document whose pages are size in orientation o.
-func (f *Fonts) New(size PageSize, o Orientation) (*Doc, error) {
+func newDoc(f *Fonts, size PageSize, o Orientation) *Doc {
 	w, h := size.MM()
 	if o == Landscape {
 		w, h = h, w
@@ -206,12 +206,25 @@ func (f *Fonts) New(size PageSize, o Orientation) (*Doc, error) {
 	gp := &gopdf.GoPdf{}
 	gp.Start(gopdf.Config{Unit: gopdf.UnitMM, PageSize: gopdf.Rect{W: w, H: h}})
 	gp.SetCompressLevel(6)
-	d := &Doc{fonts: f, gp: gp, w: w, h: h, added: map[string]bool{}}
+	return &Doc{fonts: f, gp: gp, w: w, h: h, added: map[string]bool{}}
+}
+
+// New starts a document whose pages are size in orientation o.
+func (f *Fonts) New(size PageSize, o Orientation) (*Doc, error) {
+	d := newDoc(f, size, o)
 	if err := d.SetFont(Sung, 11); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
+
+// ErrNoFonts is returned when text is drawn on a document made without fonts.
+var ErrNoFonts = errors.New("pdf: text on a document made without fonts")
+
+// NewWithoutFonts starts a document of images and lines only (a certified copy
+// of scanned pages): no font file is read or embedded, and drawing text on it
+// returns ErrNoFonts.
+func NewWithoutFonts(size PageSize, o Orientation) *Doc { return newDoc(nil, size, o) }
 
 // Size returns the page width and height in millimetres.
 func (d *Doc) Size() (w, h float64) { return d.w, d.h }
@@ -229,6 +242,9 @@ func (d *Doc) SetInfo(title, subject, author string, created time.Time) {
 
 // use makes the font of face for plane p current at the document's size.
 func (d *Doc) use(face Face, p plane) error {
+	if d.fonts == nil {
+		return ErrNoFonts
+	}
 	key := family(face, p)
 	if !d.added[key] {
 		c, err := d.fonts.container(face, p)
@@ -486,8 +502,12 @@ func (d *Doc) Bytes() ([]byte, error) {
 	}
 	d.finished = true
 	var buf bytes.Buffer
+	buf.Grow(d.imageBytes + 64<<10)
 	if _, err := d.gp.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: write: %w", err)
+	}
+	if len(d.added) == 0 { // no font, no ToUnicode map to mend
+		return buf.Bytes(), nil
 	}
 	return fixToUnicode(buf.Bytes())
 }

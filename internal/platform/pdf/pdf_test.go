@@ -3,10 +3,19 @@ package pdf
 import (
 	"bytes"
 	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -218,5 +227,259 @@ func BenchmarkA5Receipt(b *testing.B) {
 		if _, err := d.Bytes(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// testPicture is a w×h picture with coloured blocks, so that its JPEG is not trivial.
+func testPicture(w, h int) *image.RGBA {
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(m, m.Bounds(), image.NewUniform(color.RGBA{240, 238, 230, 255}), image.Point{}, draw.Src)
+	for i := 0; i < 8; i++ {
+		r := image.Rect(w*i/10, h*i/10, w*i/10+w/5, h*i/10+h/8)
+		draw.Draw(m, r, image.NewUniform(color.RGBA{uint8(30 * i), 40, uint8(200 - 20*i), 255}), image.Point{}, draw.Src)
+	}
+	return m
+}
+
+func jpegOf(t testing.TB, m image.Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// pdfImage is one row of pdfimages -list.
+type pdfImage struct {
+	page, width, height int
+	color, enc          string
+	object              int
+}
+
+func pdfImages(t testing.TB, b []byte) []pdfImage {
+	t.Helper()
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfimages", "-list", in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v\n%s", err, out)
+	}
+	var imgs []pdfImage
+	lines := strings.Split(string(out), "\n")
+	for _, l := range lines[min(2, len(lines)):] { // a header line and a rule
+		f := strings.Fields(l)
+		if len(f) < 11 {
+			continue
+		}
+		n := func(s string) int {
+			v, err := strconv.Atoi(s)
+			if err != nil {
+				t.Fatalf("pdfimages -list line %q: %v", l, err)
+			}
+			return v
+		}
+		imgs = append(imgs, pdfImage{page: n(f[0]), width: n(f[3]), height: n(f[4]), color: f[5], enc: f[8], object: n(f[10])})
+	}
+	return imgs
+}
+
+// extractJPEGs writes the DCT streams of b out unchanged (pdfimages -j) and
+// returns them in page order.
+func extractJPEGs(t testing.TB, b []byte) [][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdfimages", "-j", in, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages -j: %v\n%s", err, out)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "img-*.jpg"))
+	sort.Strings(names)
+	var out [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func TestImageBesideTextOnA4(t *testing.T) {
+	d, err := NewFonts("").New(A4, Portrait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpg := jpegOf(t, testPicture(240, 320))
+	d.AddPage()
+	if err := d.Image(jpg, 20, 30, 60, 80); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Text(90, 40, "檔存申請書影本 第 1 頁"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Text(90, 50, "核發人員：王大明"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := pdfInfo(t, b); !strings.Contains(info, "595 x 842 pts (A4)") || !regexp.MustCompile(`Pages:\s+1\n`).MatchString(info) {
+		t.Errorf("want one A4 page:\n%s", info)
+	}
+	imgs := pdfImages(t, b)
+	if len(imgs) != 1 || imgs[0].page != 1 || imgs[0].width != 240 || imgs[0].height != 320 || imgs[0].enc != "jpeg" || imgs[0].color != "rgb" {
+		t.Fatalf("pdfimages: %+v, want one 240×320 RGB JPEG on page 1", imgs)
+	}
+	// The JPEG is embedded as it came: the stream pdfimages writes out is the same bytes.
+	if got := extractJPEGs(t, b); len(got) != 1 || !bytes.Equal(got[0], jpg) {
+		t.Fatalf("embedded JPEG differs from the one drawn (%d extracted)", len(got))
+	}
+	text := pdfText(t, b)
+	for _, want := range []string{"檔存申請書影本 第 1 頁", "核發人員：王大明"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// The image lands where it was asked: render the page and look for its colours.
+func TestImageFitIsCentredAndKeepsItsAspect(t *testing.T) {
+	d := NewWithoutFonts(A4, Portrait)
+	pic := image.NewRGBA(image.Rect(0, 0, 300, 400))
+	draw.Draw(pic, pic.Bounds(), image.NewUniform(color.RGBA{200, 0, 0, 255}), image.Point{}, draw.Src)
+	d.AddPage()
+	placed, err := d.ImageFit(jpegOf(t, pic), Box{X: 10, Y: 20, W: 100, H: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	if !near(placed.X, 22.5) || !near(placed.Y, 20) || !near(placed.W, 75) || !near(placed.H, 100) {
+		t.Fatalf("placed %+v, want {22.5 20 75 100}", placed)
+	}
+	if err := d.Text(10, 10, "x"); !errors.Is(err, ErrNoFonts) {
+		t.Fatalf("text without fonts: %v", err)
+	}
+	b, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("/FontFile")) {
+		t.Error("a document without fonts embeds a font")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "doc.pdf")
+	os.WriteFile(in, b, 0o644)
+	// 1 px = 1 mm at 25.4 dpi.
+	if out, err := exec.Command("pdftoppm", "-r", "25.4", "-png", "-singlefile", in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "p.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	page, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := func(x, y int) bool {
+		r, g, _, _ := page.At(x, y).RGBA()
+		return r>>8 > 150 && g>>8 < 80
+	}
+	for _, p := range []image.Point{{24, 22}, {95, 22}, {24, 118}, {95, 118}, {60, 70}} {
+		if !red(p.X, p.Y) {
+			t.Errorf("(%d,%d) mm should be inside the image", p.X, p.Y)
+		}
+	}
+	for _, p := range []image.Point{{15, 70}, {105, 70}, {60, 15}, {60, 125}} {
+		if red(p.X, p.Y) {
+			t.Errorf("(%d,%d) mm should be outside the image", p.X, p.Y)
+		}
+	}
+}
+
+func TestImageOnSeveralPagesIsEmbeddedOnce(t *testing.T) {
+	d := NewWithoutFonts(A4, Portrait)
+	jpg := jpegOf(t, testPicture(120, 90))
+	var gray bytes.Buffer
+	g := image.NewGray(image.Rect(0, 0, 64, 48))
+	for i := range g.Pix {
+		g.Pix[i] = uint8(i)
+	}
+	if err := png.Encode(&gray, g); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		d.AddPage()
+		if err := d.Image(jpg, 10, 10, 120, 90); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Image(gray.Bytes(), 10, 120, 64, 48); err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := pdfImages(t, b)
+	if len(imgs) != 4 {
+		t.Fatalf("pdfimages: %+v, want 4 uses", imgs)
+	}
+	for i, im := range imgs[:3] {
+		if im.page != i+1 || im.object != imgs[0].object || im.width != 120 || im.height != 90 {
+			t.Errorf("use %d: %+v, want the same 120×90 object on page %d", i, im, i+1)
+		}
+	}
+	if im := imgs[3]; im.page != 3 || im.width != 64 || im.height != 48 || im.color != "gray" || im.enc != "image" {
+		t.Errorf("PNG: %+v, want a 64×48 gray image on page 3", im)
+	}
+	if n := bytes.Count(b, []byte("/Subtype /Image")); n != 2 {
+		t.Errorf("%d image objects, want 2", n)
+	}
+}
+
+func TestImageRefusesWhatItCannotEmbed(t *testing.T) {
+	d := NewWithoutFonts(A5, Portrait)
+	jpg := jpegOf(t, testPicture(40, 30))
+	if err := d.Image(jpg, 0, 0, 40, 30); err == nil {
+		t.Error("an image before the first page")
+	}
+	d.AddPage()
+	var gf bytes.Buffer
+	if err := gif.Encode(&gf, testPicture(40, 30), nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		w, h float64
+	}{
+		"gif":       {gf.Bytes(), 40, 30},
+		"garbage":   {[]byte("not an image at all"), 40, 30},
+		"truncated": {jpg[:20], 40, 30},
+		"empty box": {jpg, 0, 30},
+		"nan box":   {jpg, math.NaN(), 30},
+	} {
+		if err := d.Image(c.data, 5, 5, c.w, c.h); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if err := d.Image(jpg, 5, 5, 40, 30); err != nil {
+		t.Fatalf("a good JPEG after refusals: %v", err)
+	}
+	b, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imgs := pdfImages(t, b); len(imgs) != 1 || imgs[0].width != 40 {
+		t.Fatalf("pdfimages: %+v, want only the good image", imgs)
 	}
 }
