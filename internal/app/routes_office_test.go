@@ -154,6 +154,7 @@ var officeRoutes = map[string]officeRoute{
 	// Archive copies are the issuing office's; a cross-district request is its two offices'.
 	"GET /archive/copies/{id}":                    {kind: "copy"},
 	"GET /archive/copies/{id}/pages/{n}":          {kind: "copy", params: map[string]string{"n": "1"}},
+	"GET /archive/copies/{id}/pdf":                {kind: "copy"},
 	"GET /archive/requests/{id}":                  {kind: "request"},
 	"POST /archive/requests/{id}/act":             {kind: "request", form: url.Values{"action": {"accept"}}},
 	"POST /api/v1/archive/requests/{id}/{action}": {kind: "request", params: map[string]string{"action": "accept"}, jsonBody: map[string]any{}},

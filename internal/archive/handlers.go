@@ -51,6 +51,7 @@ func (h *Handlers) Routes() {
 	k.Page("POST /archive/docs/{id}/copies", auth.ArchiveRead, h.issueCopy)
 	k.Page("GET /archive/copies/{id}", auth.ArchiveRead, h.showCopy)
 	k.Page("GET /archive/copies/{id}/pages/{n}", auth.ArchiveRead, h.copyPage)
+	k.Page("GET /archive/copies/{id}/pdf", auth.ArchiveRead, h.copyPDF)
 	k.Page("GET /archive/requests", auth.ArchiveRead, h.requests)
 	k.Page("GET /archive/requests/new", auth.ArchiveRead, h.requestForm)
 	k.Page("POST /archive/requests", auth.ArchiveRead, h.fileRequest)
@@ -78,6 +79,7 @@ func webError(err error) error {
 	var re *RejectError
 	var de *DuplicateError
 	var na *ErrNotAllowed
+	var pu *PageUnreadableError
 	switch {
 	case errors.As(err, &ie):
 		return web.Invalid(err)
@@ -90,6 +92,8 @@ func webError(err error) error {
 			return &web.Error{Status: http.StatusForbidden, Msg: na.Msg, Err: err}
 		}
 		return &web.Error{Status: http.StatusConflict, Msg: na.Msg, Err: err}
+	case errors.As(err, &pu):
+		return &web.Error{Status: http.StatusInternalServerError, Msg: pu.Message(), Err: err}
 	case errors.Is(err, db.ErrNotFound):
 		return web.NotFound("查無此筆資料")
 	case errors.Is(err, blob.ErrNoSpace):
@@ -565,6 +569,24 @@ func (h *Handlers) copyPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.auditView(r, "archive.copy.print", d, fmt.Sprintf("copy=%s page=%d purpose=%s", c.No, n, c.Purpose))
 	w.Header().Set("Content-Type", "image/jpeg")
+	_, err = w.Write(b)
+	return err
+}
+
+// copyPDF serves the whole copy as one A4 PDF to print.
+func (h *Handlers) copyPDF(w http.ResponseWriter, r *http.Request) error {
+	c, d, err := h.loadCopy(r)
+	if err != nil {
+		return err
+	}
+	b, err := h.Svc.CopyPDF(r.Context(), c, d)
+	if err != nil {
+		return webError(err)
+	}
+	h.auditView(r, "archive.copy.print", d, fmt.Sprintf("copy=%s pages=%s format=pdf purpose=%s", c.No, joinInts(c.Pages), c.Purpose))
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="archive-copy-%s.pdf"`, c.No))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, err = w.Write(b)
 	return err
 }

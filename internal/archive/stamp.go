@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -166,6 +168,13 @@ func (f *Fonts) StampPage(page image.Image, m Mark) ([]byte, error) {
 
 // CopyPage renders page no of an issued copy with its certification mark.
 func (s *Service) CopyPage(ctx context.Context, c *Copy, d *Doc, no int) ([]byte, error) {
+	return s.stampedPage(ctx, c, d, no, image.Point{})
+}
+
+// stampedPage renders page no of copy c as CopyPage does; a page larger than
+// bound (when bound is not zero) is first scaled down to fit it, keeping its
+// aspect ratio, so that the mark keeps its proportions.
+func (s *Service) stampedPage(ctx context.Context, c *Copy, d *Doc, no int, bound image.Point) ([]byte, error) {
 	idx := -1
 	for i, p := range c.Pages {
 		if p == no {
@@ -181,13 +190,26 @@ func (s *Service) CopyPage(ctx context.Context, c *Copy, d *Doc, no int) ([]byte
 			sha = p.SHA
 		}
 	}
+	if sha == "" {
+		return nil, &PageUnreadableError{DocID: d.ID, Page: no, Damaged: true, Err: fmt.Errorf("document %d has no stored page %d", d.ID, no)}
+	}
 	raw, err := blob.Get(ctx, s.Blobs, sha)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &PageUnreadableError{DocID: d.ID, Page: no, Damaged: errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrNotFound),
+			Err: fmt.Errorf("read blob %s: %w", sha, err)}
 	}
 	img, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("archive: decode stored page %s: %w", sha, err)
+		return nil, &PageUnreadableError{DocID: d.ID, Page: no, Damaged: true, Err: fmt.Errorf("decode stored page %s: %w", sha, err)}
+	}
+	if b := img.Bounds(); bound.X > 0 && bound.Y > 0 && (b.Dx() > bound.X || b.Dy() > bound.Y) {
+		f := min(float64(bound.X)/float64(b.Dx()), float64(bound.Y)/float64(b.Dy()))
+		small := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*f+0.5)), max(1, int(float64(b.Dy())*f+0.5))))
+		xdraw.CatmullRom.Scale(small, small.Bounds(), img, b, xdraw.Src, nil)
+		img = small
 	}
 	return s.Fonts.StampPage(img, Mark{Office: c.OfficeName, Date: rocdate.FormatLong(rocdate.Today(c.IssuedAt)), No: c.No,
 		Clerk: c.IssuedBy, Page: idx + 1, Pages: len(c.Pages)})

@@ -1,11 +1,10 @@
 // ebazhao archive viewer: page through, zoom and rotate a scanned document.
-// Keys: ← → (PageUp/PageDown) page, + − zoom, 0 fit, R rotate. Also the print
-// button of a certified copy. Works without it: every page is a plain link.
+// Keys: ← → (PageUp/PageDown) page, + − zoom, 0 fit, R rotate. Works without
+// it: every page is a plain link. (A certified copy's print button is app.js's
+// [data-print], like every other print button.)
 (function () {
   "use strict";
   var v = document.getElementById("viewer");
-  var p = document.querySelector("[data-print]");
-  if (p) p.addEventListener("click", function () { window.print(); });
   if (!v) return;
   var img = document.getElementById("page-img");
   var pages = Array.prototype.slice.call(document.querySelectorAll("[data-page]"));
