@@ -13,8 +13,8 @@ import (
 func TestRegisterSeedIsIdempotentAndKeepsAdminEdits(t *testing.T) {
 	f := newFixture(t)
 	n := f.count(`SELECT COUNT(*) FROM agencies`)
-	if n != SeedAgencyCount() || n < 50 {
-		t.Fatalf("seeded %d agencies, want %d (at least 50)", n, SeedAgencyCount())
+	if n != SeedAgencyCount() || n != 71 {
+		t.Fatalf("seeded %d agencies, want %d (the seed's 71)", n, SeedAgencyCount())
 	}
 	if c := f.count(`SELECT COUNT(*) FROM agency_categories`); c != len(SeedCategories) {
 		t.Errorf("categories %d, want %d", c, len(SeedCategories))

@@ -68,8 +68,10 @@ func utility(code, cat, name, label, delivery, enc string) seedAgency {
 	return seedAgency{code: code, category: cat, name: name, accountLabel: label, accountRequired: true, delivery: delivery, encoding: enc, kinds: utilityKinds}
 }
 
-// seedAgencies is Taichung's register: the agencies and branches a Taichung
-// office notifies. Addresses and phone numbers are left for the administrators.
+// seedAgencies is Taichung's register: the 71 agencies and branches (機關(單位))
+// a Taichung office notifies (seed: 「11類共71個機關(單位)」; here the 壽險公會
+// of the national death notice is counted in). Addresses and phone numbers are
+// left for the administrators.
 var seedAgencies = []seedAgency{
 	// 監理
 	{code: "mvdo_taichung", category: "motor", name: "交通部公路局臺中區監理所", accountLabel: "車牌號碼", delivery: DeliverBoth, encoding: UTF8, kinds: govKinds},
@@ -104,6 +106,9 @@ var seedAgencies = []seedAgency{
 	gov("ntbca_shalu", "nationaltax", "財政部中區國稅局沙鹿稽徵所", DeliverSFTP, UTF8),
 	gov("ntbca_dongshan", "nationaltax", "財政部中區國稅局東山稽徵所", DeliverSFTP, UTF8),
 	gov("ntbca_minquan", "nationaltax", "財政部中區國稅局民權稽徵所", DeliverSFTP, UTF8),
+	gov("ntbca_taichung", "nationaltax", "財政部中區國稅局臺中分局", DeliverSFTP, UTF8),
+	gov("ntbca_dazhi", "nationaltax", "財政部中區國稅局大智稽徵所", DeliverSFTP, UTF8),
+	gov("ntbca_dongshi", "nationaltax", "財政部中區國稅局東勢稽徵所", DeliverSFTP, UTF8),
 	// 健保、勞保
 	{code: "nhi_central", category: "health", name: "衛生福利部中央健康保險署中區業務組", delivery: DeliverAPI, encoding: UTF8, kinds: healthKinds},
 	gov("bli_taichung", "labor", "勞動部勞工保險局臺中辦事處", DeliverAPI, UTF8),
@@ -112,11 +117,23 @@ var seedAgencies = []seedAgency{
 	{code: "ltc_taichung", category: "welfare", name: "臺中市長期照顧管理中心", delivery: DeliverSFTP, encoding: UTF8, kinds: govKinds},
 	// 電力
 	utility("taipower_taichung", "power", "台灣電力公司台中區營業處", "電號", DeliverSFTP, Big5),
-	utility("taipower_fengyuan", "power", "台灣電力公司台中區營業處豐原服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_fengyuan", "power", "台灣電力公司台中區營業處豐原分處", "電號", DeliverSFTP, Big5),
 	utility("taipower_dajia", "power", "台灣電力公司台中區營業處大甲服務所", "電號", DeliverSFTP, Big5),
 	utility("taipower_shalu", "power", "台灣電力公司台中區營業處沙鹿服務所", "電號", DeliverSFTP, Big5),
 	utility("taipower_dongshi", "power", "台灣電力公司台中區營業處東勢服務所", "電號", DeliverSFTP, Big5),
 	utility("taipower_dali", "power", "台灣電力公司台中區營業處大里服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_dongshan", "power", "台灣電力公司台中區營業處東山服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_xitun", "power", "台灣電力公司台中區營業處西屯服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_nantun", "power", "台灣電力公司台中區營業處南屯服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_taiping", "power", "台灣電力公司台中區營業處太平服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_wuri", "power", "台灣電力公司台中區營業處烏日服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_tanzi", "power", "台灣電力公司台中區營業處潭子服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_daya", "power", "台灣電力公司台中區營業處大雅服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_shengang", "power", "台灣電力公司台中區營業處神岡服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_qingshui", "power", "台灣電力公司台中區營業處清水服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_wuqi", "power", "台灣電力公司台中區營業處梧棲服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_longjing", "power", "台灣電力公司台中區營業處龍井服務所", "電號", DeliverSFTP, Big5),
+	utility("taipower_dadu", "power", "台灣電力公司台中區營業處大肚服務所", "電號", DeliverSFTP, Big5),
 	// 自來水
 	utility("water4", "water", "台灣自來水公司第四區管理處", "水號", DeliverSFTP, Big5),
 	utility("water4_taichung", "water", "台灣自來水公司第四區管理處臺中服務所", "水號", DeliverSFTP, Big5),
@@ -128,6 +145,8 @@ var seedAgencies = []seedAgency{
 	utility("water4_dali", "water", "台灣自來水公司第四區管理處大里服務所", "水號", DeliverSFTP, Big5),
 	utility("water4_wufeng", "water", "台灣自來水公司第四區管理處霧峰服務所", "水號", DeliverSFTP, Big5),
 	utility("water4_dongshi", "water", "台灣自來水公司第四區管理處東勢服務所", "水號", DeliverSFTP, Big5),
+	utility("water4_daya", "water", "台灣自來水公司第四區管理處大雅營運所", "水號", DeliverSFTP, Big5),
+	utility("water4_wuri", "water", "台灣自來水公司第四區管理處烏日營運所", "水號", DeliverSFTP, Big5),
 	// 天然氣
 	utility("gas_shinchung", "gas", "欣中天然氣股份有限公司", "用戶編號", DeliverSFTP, UTF8),
 	utility("gas_shinlin", "gas", "欣林天然氣股份有限公司", "用戶編號", DeliverSFTP, UTF8),

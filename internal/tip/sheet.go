@@ -170,27 +170,29 @@ func (s *Sheet) layout(d *pdf.Doc, size float64) ([]sheetItem, float64, error) {
 	return out, total, nil
 }
 
-// sheetParts are the lines printed for an item.
+// sheetParts are the paragraphs printed for an item: what to do, then the
+// documents, deadline, contact and notes run together in one paragraph so a
+// category of a dozen items still fits on one page.
 func sheetParts(it *Item) []string {
 	parts := []string{it.Action}
+	var more []string
 	if docs := it.DocumentList(); len(docs) > 0 {
-		parts = append(parts, "應備："+strings.Join(docs, "、"))
+		more = append(more, "應備："+strings.Join(docs, "、"))
 	}
 	if it.Deadline != "" {
-		parts = append(parts, "期限："+it.Deadline)
+		more = append(more, "期限："+it.Deadline)
 	}
-	var contact []string
 	if it.Address != "" {
-		contact = append(contact, "地址："+it.Address)
+		more = append(more, "地址："+it.Address)
 	}
 	if it.Phone != "" {
-		contact = append(contact, "電話："+it.Phone)
-	}
-	if len(contact) > 0 {
-		parts = append(parts, strings.Join(contact, "　"))
+		more = append(more, "電話："+it.Phone)
 	}
 	if it.Notes != "" {
-		parts = append(parts, "備註："+it.Notes)
+		more = append(more, "備註："+it.Notes)
+	}
+	if len(more) > 0 {
+		parts = append(parts, strings.Join(more, "　"))
 	}
 	return parts
 }

@@ -54,10 +54,75 @@ func TestSeedIsIdempotentAndCoversEveryCategory(t *testing.T) {
 	if got := strings.Join(names, ","); got != "出生,改名,遷徙,結婚,國籍,護照親辦,離婚,死亡" {
 		t.Errorf("categories %s", got)
 	}
-	if total != len(Items()) {
-		t.Errorf("%d items in force, %d shipped", total, len(Items()))
+	if total != len(Items()) || total != 98 {
+		t.Errorf("%d items in force, %d shipped, want 98", total, len(Items()))
 	}
 	t.Logf("%d tip items in %d categories", total, len(cats))
+}
+
+// TestShippedCatalogue checks the shipped content itself: the seed's 98 items
+// (「新生兒加保」等 98項) in its eight categories, each one valid as a
+// supervisor would have to enter it.
+func TestShippedCatalogue(t *testing.T) {
+	items := Items()
+	if len(items) != 98 {
+		t.Errorf("%d items shipped, the seed has 98", len(items))
+	}
+	if len(Categories) != 8 {
+		t.Errorf("%d categories, the seed has 8", len(Categories))
+	}
+	cats := map[string]bool{}
+	for _, c := range Categories {
+		if cats[c.Code] {
+			t.Errorf("category %s twice", c.Code)
+		}
+		cats[c.Code] = true
+	}
+	codes := map[string]bool{}
+	titles := map[string]bool{}
+	per := map[string]int{}
+	for _, si := range items {
+		if codes[si.Code] {
+			t.Errorf("item code %s twice", si.Code)
+		}
+		codes[si.Code] = true
+		if !codeOK(si.Code) {
+			t.Errorf("item code %q is not a valid code", si.Code)
+		}
+		if !cats[si.Category] {
+			t.Errorf("%s: unknown category %q", si.Code, si.Category)
+		}
+		if !strings.HasPrefix(si.Code, si.Category+"-") {
+			t.Errorf("%s: code does not start with its category %s", si.Code, si.Category)
+		}
+		per[si.Category]++
+		if len(si.Versions) == 0 {
+			t.Errorf("%s has no version", si.Code)
+			continue
+		}
+		for i, v := range si.Versions {
+			if err := checkVersion(&v); err != nil {
+				t.Errorf("%s version %d: %v", si.Code, i+1, err)
+			}
+			if i > 0 && !v.EffectiveFrom.After(si.Versions[i-1].EffectiveFrom) {
+				t.Errorf("%s: version %d does not take effect after version %d", si.Code, i+1, i)
+			}
+			if v.EffectiveFrom.After(seedDay) {
+				t.Errorf("%s: version %d takes effect after the seed day", si.Code, i+1)
+			}
+		}
+		last := si.Versions[len(si.Versions)-1]
+		key := si.Category + "/" + last.Title
+		if titles[key] {
+			t.Errorf("title %q twice in %s", last.Title, si.Category)
+		}
+		titles[key] = true
+	}
+	for _, c := range Categories {
+		if per[c.Code] < 5 {
+			t.Errorf("category %s (%s) ships %d items", c.Code, c.Name, per[c.Code])
+		}
+	}
 }
 
 func TestVersionInForceByDate(t *testing.T) {
