@@ -61,6 +61,7 @@ type IssuePage struct {
 	Date      string
 	Key       string
 	Counter   string
+	Charge    *Charge // what another subsystem recorded as due, collected by this receipt
 	Quote     *Quote
 	Error     string
 	Mine      []*Receipt
@@ -126,8 +127,31 @@ func (h *Handlers) issuePage(r *http.Request, p *IssuePage) error {
 
 func (h *Handlers) issueForm(w http.ResponseWriter, r *http.Request) error {
 	p := &IssuePage{}
+	var refErr error
+	if ref := r.URL.Query().Get("ref"); ref != "" {
+		// A due charge (an archive copy, say): its item, quantity and payer,
+		// from the subsystem that recorded it, not from the link.
+		_, _, c, err := h.Svc.dueCharge(r.Context(), web.User(r).OfficeID, ref)
+		if err != nil && !UserError(err) {
+			return webErr(err)
+		}
+		if c != nil {
+			p.Charge, p.PayerName, p.PayerIDNo = c, c.PayerName, c.PayerIDNo
+			p.Rows = []IssueRow{{Item: c.Item, Qty: strconv.Itoa(c.Qty)}}
+		}
+		refErr = err
+	}
 	if err := h.issuePage(r, p); err != nil {
 		return err
+	}
+	if refErr != nil {
+		p.Error = refErr.Error()
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	if p.Charge != nil {
+		if q, err := h.Svc.Quote(r.Context(), QuoteRequest{Items: []QuoteItem{{Item: p.Charge.Item, Qty: &p.Charge.Qty}}}); err == nil {
+			p.Quote = q
+		}
 	}
 	return h.Kit.Render(w, r, "fee_issue", "開立規費收據", p)
 }
@@ -195,6 +219,9 @@ func (h *Handlers) quoteFragment(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
 	req, p, err := formIssue(r)
+	if ref := r.PostFormValue("ref"); err == nil && ref != "" {
+		p.Charge, err = h.Svc.collect(r.Context(), web.User(r).OfficeID, ref, &req)
+	}
 	if err == nil {
 		var rc *Receipt
 		var replayed bool

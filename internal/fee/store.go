@@ -30,6 +30,9 @@ type Service struct {
 	OnIssue func(ctx context.Context, r *Receipt) error
 	// Log receives what cannot be reported to the caller.
 	Log *slog.Logger
+	// Charges are the other subsystems' due fees the issue form can collect,
+	// by kind (the part of a reference before the colon).
+	Charges map[string]ChargeSource
 
 	mu       sync.Mutex
 	versions map[int64]*Version // versions are immutable once stored

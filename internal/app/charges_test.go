@@ -1,0 +1,117 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ebazhao/internal/archive"
+	"ebazhao/internal/platform/auth"
+)
+
+// TestCertifiedCopyFeeOnTheIssueForm follows the copy page's fee link
+// (/fees?ref=archive_copy:ID): the form is prefilled from the copy itself, the
+// receipt must carry the copy's item in its page count, it marks the copy paid
+// in the same transaction, and a copy is charged once, at its own office.
+func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	scanner := e.loggedIn("scanner")
+	scanner.get("/archive/docs/new")
+	fields := map[string]string{"office": fmt.Sprint(e.officeID("xitun")), "item": "birth", "reg_date": "69.5.28",
+		"persons": "A123456789 王大明 當事人"}
+	tiff := archive.EncodeTIFF([]*image.Gray{scanPage(11), scanPage(12), scanPage(13)})
+	if st, _, _ := scanner.upload("/archive/docs", fields, "birth.tif", tiff); st != http.StatusSeeOther {
+		t.Fatalf("upload: %d", st)
+	}
+	var docID int64
+	e.DB.QueryRow(ctx, `SELECT MAX(id) FROM archive_docs`).Scan(&docID)
+
+	clerk := e.loggedIn("clerk") // 西屯
+	st, _, resp := clerk.post(fmt.Sprintf("/archive/docs/%d/copies", docID), url.Values{"pages": {"1,3"}, "applicant_name": {"王大明"},
+		"applicant_id_no": {"A123456789"}, "purpose": {"辦理繼承"}}, true)
+	if st != http.StatusSeeOther {
+		t.Fatalf("issue copy: %d", st)
+	}
+	copyURL := resp.Header.Get("Location")
+	copyID := strings.TrimPrefix(copyURL, "/archive/copies/")
+	ref := "/fees?ref=archive_copy:" + copyID
+	_, body := clerk.get(copyURL)
+	contains(t, body, `href="`+ref+`"`)
+
+	copyStatus := func() (status, receipt string) {
+		e.DB.QueryRow(ctx, `SELECT fee_status, receipt_ref FROM archive_copies WHERE id = ?`, copyID).Scan(&status, &receipt)
+		return
+	}
+	receipts := func() int { return countRows(t, e.DB, `SELECT COUNT(*) FROM fee_receipts`) }
+
+	// Another office's clerk cannot collect it.
+	clerk2 := e.loggedIn("clerk2")
+	st, body = clerk2.get(ref)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("other office's form: %d", st)
+	}
+	contains(t, body, "由臺中市西屯區戶政事務所核發")
+	if strings.Contains(body, `name="ref"`) {
+		t.Error("the other office's form carries the charge")
+	}
+
+	cashier := e.loggedIn("cashier") // 西屯
+	st, body = cashier.get(ref)
+	if st != http.StatusOK {
+		t.Fatalf("prefilled form: %d", st)
+	}
+	contains(t, body, `name="ref" value="archive_copy:`+copyID+`"`, "申請書影本 115-000001", `value="`+archive.FeeItem+`"`, `value="2"`, `value="王大明"`, `value="A123456789"`)
+
+	issue := func(qty string) (int, string, *http.Response) {
+		cashier.get("/fees")
+		return cashier.post("/fees/receipts", url.Values{"ref": {"archive_copy:" + copyID}, "item": {archive.FeeItem}, "qty": {qty},
+			"exempt": {""}, "payment": {"cash"}, "payer_name": {"王大明"}, "idem": {auth.RandomToken(12)}}, true)
+	}
+	before := receipts()
+	// One page paid for a two-page copy: refused, nothing stored.
+	st, body, _ = issue("1")
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong quantity: %d", st)
+	}
+	contains(t, body, "須含規費項目", "2 件")
+	if n := receipts(); n != before {
+		t.Errorf("%d receipts after a refused form, %d before", n, before)
+	}
+	if s, _ := copyStatus(); s != "pending" {
+		t.Errorf("copy fee status %q after a refused form", s)
+	}
+
+	st, _, resp = issue("2")
+	if st != http.StatusSeeOther {
+		t.Fatalf("collect: %d", st)
+	}
+	status, receipt := copyStatus()
+	if status != "paid" || receipt == "" {
+		t.Fatalf("copy after the receipt: status %q, receipt %q", status, receipt)
+	}
+	if n := receipts(); n != before+1 {
+		t.Errorf("%d receipts, want %d", n, before+1)
+	}
+	_, body = cashier.get(resp.Header.Get("Location"))
+	contains(t, body, archive.FeeItem)
+	_, body = clerk.get(copyURL)
+	contains(t, body, "已收費（收據 "+receipt+"）")
+
+	// Charged once: the link and a second form are refused.
+	st, body = cashier.get(ref)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("form for a paid copy: %d", st)
+	}
+	contains(t, body, "規費已收取（收據 "+receipt+"）")
+	if st, _, _ := issue("2"); st != http.StatusUnprocessableEntity {
+		t.Fatalf("second receipt for the copy: %d", st)
+	}
+	if n := receipts(); n != before+1 {
+		t.Errorf("%d receipts after the second attempt, want %d", n, before+1)
+	}
+}
