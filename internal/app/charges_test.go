@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"ebazhao/internal/archive"
 	"ebazhao/internal/platform/auth"
 )
@@ -20,28 +22,11 @@ import (
 func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	scanner := e.loggedIn("scanner")
-	scanner.get("/archive/docs/new")
-	fields := map[string]string{"office": fmt.Sprint(e.officeID("xitun")), "item": "birth", "reg_date": "69.5.28",
-		"persons": "A123456789 王大明 當事人"}
-	tiff := archive.EncodeTIFF([]*image.Gray{scanPage(11), scanPage(12), scanPage(13)})
-	if st, _, _ := scanner.upload("/archive/docs", fields, "birth.tif", tiff); st != http.StatusSeeOther {
-		t.Fatalf("upload: %d", st)
-	}
-	var docID int64
-	e.DB.QueryRow(ctx, `SELECT MAX(id) FROM archive_docs`).Scan(&docID)
-
 	clerk := e.loggedIn("clerk") // 西屯
-	st, _, resp := clerk.post(fmt.Sprintf("/archive/docs/%d/copies", docID), url.Values{"pages": {"1,3"}, "applicant_name": {"王大明"},
-		"applicant_id_no": {"A123456789"}, "purpose": {"辦理繼承"}}, true)
-	if st != http.StatusSeeOther {
-		t.Fatalf("issue copy: %d", st)
-	}
-	copyURL := resp.Header.Get("Location")
-	copyID := strings.TrimPrefix(copyURL, "/archive/copies/")
+	copyURL, copyID := issuedCopy(t, e, clerk)
 	ref := "/fees?ref=archive_copy:" + copyID
-	_, body := clerk.get(copyURL)
-	contains(t, body, `href="`+ref+`"`)
+	_, page := clerk.get(copyURL)
+	contains(t, page, `href="`+ref+`"`)
 
 	copyStatus := func() (status, receipt string) {
 		e.DB.QueryRow(ctx, `SELECT fee_status, receipt_ref FROM archive_copies WHERE id = ?`, copyID).Scan(&status, &receipt)
@@ -51,7 +36,7 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 
 	// Another office's clerk cannot collect it.
 	clerk2 := e.loggedIn("clerk2")
-	st, body = clerk2.get(ref)
+	st, body := clerk2.get(ref)
 	if st != http.StatusUnprocessableEntity {
 		t.Fatalf("other office's form: %d", st)
 	}
@@ -86,7 +71,7 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 		t.Errorf("copy fee status %q after a refused form", s)
 	}
 
-	st, _, resp = issue("2")
+	st, _, resp := issue("2")
 	if st != http.StatusSeeOther {
 		t.Fatalf("collect: %d", st)
 	}
@@ -113,5 +98,54 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 	}
 	if n := receipts(); n != before+1 {
 		t.Errorf("%d receipts after the second attempt, want %d", n, before+1)
+	}
+}
+
+// issuedCopy scans a three-page application at 西屯 and has c issue a
+// certified copy of pages 1 and 3 for 王大明; it returns the copy's page and id.
+func issuedCopy(t *testing.T, e *env, c *client) (copyURL, copyID string) {
+	t.Helper()
+	scanner := e.loggedIn("scanner")
+	scanner.get("/archive/docs/new")
+	fields := map[string]string{"office": fmt.Sprint(e.officeID("xitun")), "item": "birth", "reg_date": "69.5.28",
+		"persons": "A123456789 王大明 當事人"}
+	tiff := archive.EncodeTIFF([]*image.Gray{scanPage(11), scanPage(12), scanPage(13)})
+	if st, _, _ := scanner.upload("/archive/docs", fields, "birth.tif", tiff); st != http.StatusSeeOther {
+		t.Fatalf("upload: %d", st)
+	}
+	var docID int64
+	e.DB.QueryRow(context.Background(), `SELECT MAX(id) FROM archive_docs`).Scan(&docID)
+	st, _, resp := c.post(fmt.Sprintf("/archive/docs/%d/copies", docID), url.Values{"pages": {"1,3"}, "applicant_name": {"王大明"},
+		"applicant_id_no": {"A123456789"}, "purpose": {"辦理繼承"}}, true)
+	if st != http.StatusSeeOther {
+		t.Fatalf("issue copy: %d", st)
+	}
+	copyURL = resp.Header.Get("Location")
+	return copyURL, strings.TrimPrefix(copyURL, "/archive/copies/")
+}
+
+// TestBrowserCollectCopyFee: from the copy page the clerk follows 開立規費收據,
+// sees what is collected and its amount, presses Enter and lands on the
+// receipt; the copy page then shows the fee paid.
+func TestBrowserCollectCopyFee(t *testing.T) {
+	e := newEnv(t)
+	copyURL, _ := issuedCopy(t, e, e.loggedIn("clerk"))
+	ctx := browser(t)
+	loginBrowser(t, ctx, e.Srv.URL, "clerk")
+	do(t, ctx, chromedp.Navigate(e.Srv.URL+copyURL), chromedp.WaitVisible(chromedp.CSS(`a[href^="/fees?ref="]`)),
+		chromedp.Click(chromedp.CSS(`a[href^="/fees?ref="]`)), chromedp.WaitVisible(chromedp.ID("fee-charge")),
+		chromedp.WaitVisible(chromedp.CSS("#quote .quote-total")))
+	shot(t, ctx, "fee-collect-copy")
+	if got := text(t, ctx, "#fee-charge"); !strings.Contains(got, "申請書影本 115-000001") || !strings.Contains(got, "2 件") {
+		t.Errorf("charge banner: %q", got)
+	}
+	if got := text(t, ctx, "#quote .quote-total"); !strings.Contains(got, "20") {
+		t.Errorf("quote for two pages: %q", got)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`input[name="payer_name"]`), "\n"), chromedp.WaitVisible(chromedp.CSS("[data-print-receipt]")))
+	shot(t, ctx, "fee-collect-copy-receipt")
+	do(t, ctx, chromedp.Navigate(e.Srv.URL+copyURL), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
+	if got := text(t, ctx, "dl.facts"); !strings.Contains(got, "已收費（收據 ") {
+		t.Errorf("copy page after collecting: %q", got)
 	}
 }
