@@ -54,7 +54,7 @@ func New(d *db.DB, dataDir string, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{DB: d, DataDir: dataDir, Log: log, Fonts: pdf.NewFonts(""), Now: time.Now}
+	s := &Service{DB: d, DataDir: dataDir, Log: log, Fonts: pdf.Shared(""), Now: time.Now}
 	if dataDir != "" {
 		s.Blobs = blob.Default(dataDir)
 	}

@@ -30,7 +30,7 @@ type Handlers struct {
 // nil, runs after each new receipt is committed (it wakes the rating terminal of
 // the receipt's counter); its error is logged, never shown to the clerk.
 func Mount(k *web.Kit, d *db.DB, offices *office.Store, onIssue func(ctx context.Context, r *Receipt) error) *Service {
-	svc := NewService(d, pdf.NewFonts(""))
+	svc := NewService(d, pdf.Shared(""))
 	svc.Log = k.Log
 	svc.OnIssue = onIssue
 	if err := svc.Fonts.Check(); err != nil && k.Log != nil {

@@ -38,7 +38,7 @@ type Deps struct {
 // library then shows what the database holds.
 func Mount(k *web.Kit, d Deps) {
 	if d.Fonts == nil {
-		d.Fonts = pdf.NewFonts("")
+		d.Fonts = pdf.Shared("")
 	}
 	if d.Blobs == nil && d.DataDir != "" {
 		d.Blobs = blob.Default(d.DataDir)

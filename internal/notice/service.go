@@ -48,7 +48,7 @@ type Service struct {
 // NewService returns a service on d with the PDF fonts from the system.
 func NewService(d *db.DB) *Service {
 	return &Service{DB: d, Legal: &calc.Store{DB: d}, Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d},
-		Fonts: pdf.NewFonts(""), Log: slog.Default()}
+		Fonts: pdf.Shared(""), Log: slog.Default()}
 }
 
 func (s *Service) now() time.Time {

@@ -44,7 +44,7 @@ type Handlers struct {
 // EBAZHAO_SEAL_KEY or <dataDir>/keys/seal.key, and the routes.
 func Mount(k *web.Kit, d *db.DB, dataDir string, log *slog.Logger) *Handlers {
 	h := &Handlers{Kit: k, Store: &Store{DB: d}, Persons: &person.Store{DB: d}, Offices: &office.Store{DB: d},
-		Fonts: pdf.NewFonts(""), Log: log}
+		Fonts: pdf.Shared(""), Log: log}
 	key, err := LoadKey(dataDir)
 	if err == nil {
 		h.Vault, err = NewVault(blob.Default(dataDir), key)

@@ -72,7 +72,7 @@ func Mount(k *web.Kit, d Deps) *Handlers {
 	}
 	h.Fees = d.Fees
 	if h.Fees == nil {
-		h.Fees = fee.NewService(d.DB, pdf.NewFonts(""))
+		h.Fees = fee.NewService(d.DB, pdf.Shared(""))
 		h.Fees.Log, h.Fees.Now = k.Log, d.Now
 	}
 	if d.Fees == nil && d.Rating != nil {

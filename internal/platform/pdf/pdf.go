@@ -94,6 +94,25 @@ func NewFonts(dir string) *Fonts {
 	return &Fonts{dir: dir, loaded: map[string]*gopdf.FontContainer{}, errs: map[string]error{}}
 }
 
+var shared = struct {
+	sync.Mutex
+	sets map[string]*Fonts
+}{sets: map[string]*Fonts{}}
+
+// Shared returns the process-wide font set in dir (empty: as NewFonts), so
+// that every subsystem printing with the same files parses each of them once:
+// a parsed face takes tens of MB.
+func Shared(dir string) *Fonts {
+	f := NewFonts(dir)
+	shared.Lock()
+	defer shared.Unlock()
+	if s, ok := shared.sets[f.dir]; ok {
+		return s
+	}
+	shared.sets[f.dir] = f
+	return f
+}
+
 // Dir is the folder the fonts are read from.
 func (f *Fonts) Dir() string { return f.dir }
 

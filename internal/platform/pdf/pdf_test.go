@@ -483,3 +483,23 @@ func TestImageRefusesWhatItCannotEmbed(t *testing.T) {
 		t.Fatalf("pdfimages: %+v, want only the good image", imgs)
 	}
 }
+
+// TestSharedFontsParseOnce: every subsystem asks for the shared set, so a face
+// is parsed once per process (six separate sets with both faces parsed held
+// 527 MB of heap, one shared set 88 MB); another folder is another set.
+func TestSharedFontsParseOnce(t *testing.T) {
+	a, b := Shared(""), Shared(DefaultFontDir)
+	if os.Getenv(FontDirEnv) == "" && a != b {
+		t.Error("the default folder gave two font sets")
+	}
+	if Shared("") != a {
+		t.Error("two calls gave two font sets")
+	}
+	other := Shared(t.TempDir())
+	if other == a || other.Dir() == a.Dir() {
+		t.Errorf("another folder shares the default set (%s)", other.Dir())
+	}
+	if err := other.Check(); !errors.Is(err, ErrFontsMissing) {
+		t.Errorf("an empty folder's set: %v", err)
+	}
+}
