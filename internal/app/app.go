@@ -168,7 +168,7 @@ func (a *App) routes() {
 	(&person.Handlers{Kit: k, Store: a.Persons}).Routes()
 	(&admin.Handlers{Kit: k, Auth: a.Auth, Offices: a.Offices}).Routes()
 	archives := archive.Mount(k, a.DB, a.Config.DataDir)
-	seal.Mount(k, a.DB, a.Config.DataDir, a.Log) // seal registry, comparison, certificates
+	seals := seal.Mount(k, a.DB, a.Config.DataDir, a.Log) // seal registry, comparison, certificates
 	(&calc.Handlers{Kit: k, Store: a.Legal, CityOf: a.cityOf}).Routes()
 	(&notice.Handlers{Kit: k, OnIssued: func(ctx context.Context, d notice.Issued) error {
 		_, err := a.Rating.Open(ctx, d.OfficeID, d.CounterID, d.UserID, rating.TriggerNotice, fmt.Sprint(d.DocumentID))
@@ -180,7 +180,10 @@ func (a *App) routes() {
 		_, err := a.Rating.Open(ctx, r.OfficeID, r.CounterID, r.ClerkID, rating.TriggerReceipt, fmt.Sprint(r.ID))
 		return err
 	})
-	fees.Charges = map[string]fee.ChargeSource{"archive_copy": archiveCopyCharges{archives}} // fees other subsystems record as due
+	fees.Charges = map[string]fee.ChargeSource{ // fees other subsystems record as due
+		"archive_copy":     archiveCopyCharges{archives},
+		"seal_certificate": sealCertificateCharges{seals.Store, a.Persons},
+	}
 	// One fee service and one set of CNS11643 fonts (tens of MB) for the whole application.
 	form.Mount(k, form.Deps{Offices: a.Offices, Persons: a.Persons, DataDir: a.Config.DataDir, Fonts: fees.Fonts})                                          // forms library and citizen tips
 	visit.Mount(k, visit.Deps{DB: a.DB, Persons: a.Persons, Offices: a.Offices, Agency: a.Agency, Rating: a.Rating, Fees: fees, DataDir: a.Config.DataDir}) // counter workbench: one visit, every subsystem

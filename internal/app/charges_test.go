@@ -6,6 +6,7 @@ import (
 	"image"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 	"ebazhao/internal/archive"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/seal"
 )
 
 // TestCertifiedCopyFeeOnTheIssueForm follows the copy page's fee link
@@ -46,6 +48,8 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 	}
 
 	cashier := e.loggedIn("cashier") // 西屯
+	_, body = cashier.get("/fees")
+	contains(t, body, `id="fee-pending"`, `href="/fees?ref=archive_copy%3a`+copyID+`"`, "申請書影本 115-000001")
 	st, body = cashier.get(ref)
 	if st != http.StatusOK {
 		t.Fatalf("prefilled form: %d", st)
@@ -87,6 +91,9 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 	_, body = clerk.get(copyURL)
 	contains(t, body, "已收費（收據 "+receipt+"）")
 
+	if _, body = cashier.get("/fees"); strings.Contains(body, "申請書影本 115-000001") {
+		t.Error("the paid copy is still listed as pending")
+	}
 	// Charged once: the link and a second form are refused.
 	st, body = cashier.get(ref)
 	if st != http.StatusUnprocessableEntity {
@@ -147,5 +154,64 @@ func TestBrowserCollectCopyFee(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+copyURL), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
 	if got := text(t, ctx, "dl.facts"); !strings.Contains(got, "已收費（收據 ") {
 		t.Errorf("copy page after collecting: %q", got)
+	}
+}
+
+// TestSealCertificateFeeOnTheIssueForm: a seal certificate issued at 西屯 is
+// listed among the office's pending fees, its page links to the issue form,
+// the form is prefilled with the holder as payer, and the receipt marks the
+// certificate paid; 北屯 cannot collect it, nor can anyone twice.
+func TestSealCertificateFeeOnTheIssueForm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	dataDir := e.App.Config.DataDir
+	if err := seal.SeedDemo(ctx, e.DB, dataDir); err != nil {
+		t.Fatal(err)
+	}
+	clerk := e.loggedIn("clerk") // 西屯
+	clerk.get("/seals/p/A123456789?purpose=核發印鑑證明")
+	st, _, resp := clerk.postFile("/seals/p/A123456789/compare", "imprint", filepath.Join(dataDir, "demo", "seal", "A123456789_genuine.png"),
+		map[string]string{"purpose": "核發印鑑證明"})
+	if st != http.StatusSeeOther {
+		t.Fatalf("compare: %d", st)
+	}
+	st, _, resp = clerk.post(resp.Header.Get("Location")+"/issue", url.Values{"purpose": {"不動產登記"}, "applicant": {"self"}, "copies": {"2"}}, true)
+	if st != http.StatusSeeOther {
+		t.Fatalf("issue certificate: %d", st)
+	}
+	certURL := resp.Header.Get("Location")
+	certID := certURL[strings.LastIndex(certURL, "/")+1:]
+	ref := "/fees?ref=seal_certificate:" + certID
+	_, body := clerk.get(certURL)
+	contains(t, body, `href="`+ref+`"`)
+	var number string
+	e.DB.QueryRow(ctx, `SELECT number FROM seal_certificates WHERE id = ?`, certID).Scan(&number)
+
+	if st, body := e.loggedIn("clerk2").get(ref); st != http.StatusUnprocessableEntity || !strings.Contains(body, "由臺中市西屯區戶政事務所核發") {
+		t.Errorf("北屯 collecting 西屯's certificate: %d", st)
+	}
+	cashier := e.loggedIn("cashier")
+	_, body = cashier.get("/fees")
+	contains(t, body, `id="fee-pending"`, "印鑑證明 "+number)
+	_, body = cashier.get(ref)
+	contains(t, body, `name="ref" value="seal_certificate:`+certID+`"`, `value="印鑑證明"`, `value="2"`, `value="王大明"`, `value="A123456789"`)
+	issue := func() int {
+		st, _, _ := cashier.post("/fees/receipts", url.Values{"ref": {"seal_certificate:" + certID}, "item": {"印鑑證明"}, "qty": {"2"},
+			"exempt": {""}, "payment": {"cash"}, "idem": {auth.RandomToken(12)}}, true)
+		return st
+	}
+	if st := issue(); st != http.StatusSeeOther {
+		t.Fatalf("collect: %d", st)
+	}
+	var status, feeRef string
+	e.DB.QueryRow(ctx, `SELECT fee_status, fee_ref FROM seal_certificates WHERE id = ?`, certID).Scan(&status, &feeRef)
+	if status != "paid" || feeRef == "" {
+		t.Fatalf("certificate after the receipt: %q %q", status, feeRef)
+	}
+	if st := issue(); st != http.StatusUnprocessableEntity {
+		t.Errorf("second receipt for the certificate: %d", st)
+	}
+	if _, body = clerk.get(certURL); strings.Contains(body, `id="collect-fee"`) {
+		t.Error("the paid certificate still offers to collect its fee")
 	}
 }

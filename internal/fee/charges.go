@@ -3,6 +3,7 @@ package fee
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 // The issue form opened with ?ref=kind:id carries it, prefilled, and the
 // receipt marks it paid in its own transaction.
 type Charge struct {
-	Ref       string // kind:id
+	Ref       string // kind:id (a source's Pending gives only the id)
 	Label     string // what is charged, e.g. 申請書影本 115-000012
 	Item      string // the fee item
 	Qty       int
@@ -24,6 +25,8 @@ type Charge struct {
 
 // A ChargeSource keeps one kind of charge.
 type ChargeSource interface {
+	// Pending lists the charges due at officeID, oldest first.
+	Pending(ctx context.Context, officeID int64) ([]Charge, error)
 	// Due returns charge id if it is due at officeID, or an *InputError saying
 	// why it is not.
 	Due(ctx context.Context, officeID, id int64) (*Charge, error)
@@ -81,4 +84,26 @@ func (s *Service) collect(ctx context.Context, officeID int64, ref string, req *
 		return src.Settle(ctx, tx, officeID, id, number)
 	}
 	return c, nil
+}
+
+// pendingCharges lists every source's charges due at the office, for the
+// issue form's side list; kinds in a fixed order.
+func (s *Service) pendingCharges(ctx context.Context, officeID int64) ([]Charge, error) {
+	kinds := make([]string, 0, len(s.Charges))
+	for k := range s.Charges {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var out []Charge
+	for _, k := range kinds {
+		cs, err := s.Charges[k].Pending(ctx, officeID)
+		if err != nil {
+			return nil, fmt.Errorf("fee: pending %s charges: %w", k, err)
+		}
+		for _, c := range cs {
+			c.Ref = k + ":" + c.Ref
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

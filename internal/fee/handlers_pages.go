@@ -62,6 +62,7 @@ type IssuePage struct {
 	Key       string
 	Counter   string
 	Charge    *Charge // what another subsystem recorded as due, collected by this receipt
+	Pending   []Charge
 	Quote     *Quote
 	Error     string
 	Mine      []*Receipt
@@ -108,6 +109,9 @@ func (h *Handlers) issuePage(r *http.Request, p *IssuePage) error {
 		if c, err := h.Offices.CounterByID(ctx, s.CounterID); err == nil {
 			p.Counter = c.Name
 		}
+	}
+	if p.Pending, err = h.Svc.pendingCharges(ctx, u.OfficeID); err != nil {
+		return err
 	}
 	mine, err := h.Svc.List(ctx, ListFilter{OfficeID: u.OfficeID, Day: today, ClerkID: u.ID})
 	if err != nil {
