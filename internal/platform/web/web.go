@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"ebazhao/internal/platform/audit"
@@ -205,6 +206,16 @@ func (k *Kit) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lvl := slog.LevelInfo
 	if we.Status >= 500 {
 		lvl = slog.LevelError
+	}
+	if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+		// The response has begun (a PDF half sent to a client that went
+		// away): its status cannot change any more; say so in the log only.
+		if errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
+			lvl = slog.LevelInfo // the browser cancelled, nothing broke here
+		}
+		k.Log.Log(r.Context(), lvl, "request failed after the response began", "request_id", RequestID(r), "method", r.Method,
+			"path", RedactPath(r.URL.Path), "status", sw.status, "bytes", sw.bytes, "err", we.Err)
+		return
 	}
 	k.Log.Log(r.Context(), lvl, "request failed", "request_id", RequestID(r), "method", r.Method, "path", RedactPath(r.URL.Path),
 		"status", we.Status, "msg", we.Msg, "err", we.Err)

@@ -3,8 +3,11 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -44,5 +47,29 @@ func TestRedactingHandlerMasksEveryPlace(t *testing.T) {
 	}
 	if !strings.Contains(out, "A*********") || !strings.Contains(out, "n=5") {
 		t.Errorf("masked record lost its content: %s", out)
+	}
+}
+
+// TestFailAfterTheResponseBegan: an error once the body has started (a PDF
+// whose reader went away) cannot change the status or append an error page;
+// it is logged, at info level when the client hung up.
+func TestFailAfterTheResponseBegan(t *testing.T) {
+	var buf bytes.Buffer
+	k := &Kit{Log: slog.New(slog.NewTextHandler(&buf, nil))}
+	rec := httptest.NewRecorder()
+	sw := &statusWriter{ResponseWriter: rec}
+	sw.Write([]byte("%PDF-1.7 partial"))
+	r := httptest.NewRequest("GET", "/fees/receipts/1/pdf", nil)
+	k.fail(sw, r, fmt.Errorf("write tcp: %w", syscall.EPIPE))
+	if rec.Code != 200 || rec.Body.String() != "%PDF-1.7 partial" {
+		t.Errorf("after a broken pipe: status %d, body %q", rec.Code, rec.Body.String())
+	}
+	if out := buf.String(); !strings.Contains(out, "level=INFO") || !strings.Contains(out, "after the response began") {
+		t.Errorf("log: %s", out)
+	}
+	buf.Reset()
+	k.fail(sw, r, errors.New("disk read failed"))
+	if out := buf.String(); !strings.Contains(out, "level=ERROR") || rec.Body.String() != "%PDF-1.7 partial" {
+		t.Errorf("a server error after the response began: log %s, body %q", out, rec.Body.String())
 	}
 }
