@@ -58,21 +58,30 @@ var Categories = []SeedCategory{
 }
 
 // SeedCatalogue creates every missing category and form of the shipped
-// catalogue. It never changes a form that exists: once seeded, a form belongs to
-// its maintainer. It is safe to run at every start.
-func (s *Store) SeedCatalogue(ctx context.Context) (created int, err error) {
+// catalogue, and brings a template form that only the system ever versioned up
+// to the shipped template (refreshShipped). A form a person has versioned or
+// edited belongs to its maintainer and is never changed. It is safe to run at
+// every start.
+func (s *Store) SeedCatalogue(ctx context.Context) (created, updated int, err error) {
 	sys := audit.Actor{Username: "system"}
 	for i, c := range Categories {
 		if _, err := s.DB.Exec(ctx, `INSERT INTO form_categories (code, name, sort_order) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`,
 			c.Code, c.Name, (i+1)*10); err != nil {
-			return created, fmt.Errorf("seed form category %s: %w", c.Code, err)
+			return created, updated, fmt.Errorf("seed form category %s: %w", c.Code, err)
 		}
 	}
 	for i, sf := range Catalogue() {
-		if _, err := s.ByCode(ctx, sf.Code); err == nil {
+		if f, err := s.ByCode(ctx, sf.Code); err == nil {
+			added, err := s.refreshShipped(ctx, f, sf)
+			if err != nil {
+				return created, updated, fmt.Errorf("update shipped form %s: %w", sf.Code, err)
+			}
+			if added {
+				updated++
+			}
 			continue
 		} else if !errors.Is(err, db.ErrNotFound) {
-			return created, err
+			return created, updated, err
 		}
 		f := &Form{Code: sf.Code, CategoryCode: sf.Category, Name: sf.Name, Keywords: sf.Keywords, Description: sf.Description,
 			Kind: sf.Kind, Maintainer: "民政局戶政科", SortOrder: (i + 1) * 10}
@@ -82,17 +91,69 @@ func (s *Store) SeedCatalogue(ctx context.Context) (created int, err error) {
 		}
 		if sf.Kind == KindFile {
 			if err := s.createPending(ctx, sys, f); err != nil {
-				return created, fmt.Errorf("seed form %s: %w", sf.Code, err)
+				return created, updated, fmt.Errorf("seed form %s: %w", sf.Code, err)
 			}
 		} else if _, err := s.Create(ctx, sys, f, nv); err != nil {
 			if db.IsUniqueViolation(err) {
 				continue // another server seeded it at the same moment
 			}
-			return created, fmt.Errorf("seed form %s: %w", sf.Code, err)
+			return created, updated, fmt.Errorf("seed form %s: %w", sf.Code, err)
 		}
 		created++
 	}
-	return created, nil
+	return created, updated, nil
+}
+
+// ShippedNote is the note of a version the system adds when a release ships
+// a corrected template.
+const ShippedNote = "系統更新：隨新版程式修正之範本內容"
+
+// refreshShipped adds the shipped template to form f as a new version in force
+// from today when it differs from the latest version and every version so far
+// is the system's: a correction in a release (an article number, say) reaches
+// installations seeded before it, while what was in force on a past day stays
+// as it was and a form someone maintains is never touched.
+func (s *Store) refreshShipped(ctx context.Context, f *Form, sf SeedForm) (added bool, err error) {
+	if sf.Spec == nil || f.Kind != KindTemplate || f.Retired() {
+		return false, nil
+	}
+	nv := NewVersion{EffectiveFrom: s.Today(), Note: ShippedNote, Spec: sf.Spec.JSON()}
+	want, err := checkVersion(f, &nv)
+	if err != nil {
+		return false, err
+	}
+	sys := audit.Actor{Username: "system"}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// Servers starting together update a form one at a time: the row
+		// lock on PostgreSQL, the write lock on SQLite.
+		if _, err := tx.Exec(ctx, `UPDATE forms SET updated_at = updated_at WHERE id = ?`, f.ID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT spec, created_by FROM form_versions WHERE form_id = ? ORDER BY version_no`, f.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		latest, people := "", false
+		for rows.Next() {
+			var spec, by string
+			if err := rows.Scan(&spec, &by); err != nil {
+				return err
+			}
+			latest, people = spec, people || by != sys.Username
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if people || latest == "" || latest == want {
+			return nil
+		}
+		_, err = s.addVersion(ctx, tx, sys, f, nv, false)
+		added = err == nil
+		return err
+	})
+	return added, err
 }
 
 // createPending adds a file form without a version: it is listed, marked as

@@ -47,10 +47,10 @@ func Mount(k *web.Kit, d Deps) {
 		Offices: d.Offices, Persons: d.Persons, Fonts: d.Fonts}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if n, err := h.Store.SeedCatalogue(ctx); err != nil {
+	if n, u, err := h.Store.SeedCatalogue(ctx); err != nil {
 		k.Log.Error("forms catalogue seed failed", "err", err)
-	} else if n > 0 {
-		k.Log.Info("forms catalogue seeded", "forms", n)
+	} else if n > 0 || u > 0 {
+		k.Log.Info("forms catalogue seeded", "forms", n, "updated", u)
 	}
 	if n, err := h.Tips.SeedCatalogue(ctx); err != nil {
 		k.Log.Error("tips catalogue seed failed", "err", err)

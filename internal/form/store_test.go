@@ -30,7 +30,7 @@ func newStore(t *testing.T) *Store {
 func seededStore(t *testing.T) *Store {
 	t.Helper()
 	s := newStore(t)
-	if _, err := s.SeedCatalogue(context.Background()); err != nil {
+	if _, _, err := s.SeedCatalogue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -39,9 +39,9 @@ func seededStore(t *testing.T) *Store {
 func TestSeedCatalogueIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	s := seededStore(t)
-	n, err := s.SeedCatalogue(ctx)
-	if err != nil || n != 0 {
-		t.Fatalf("second seed created %d, %v", n, err)
+	n, u, err := s.SeedCatalogue(ctx)
+	if err != nil || n != 0 || u != 0 {
+		t.Fatalf("second seed created %d and updated %d, %v", n, u, err)
 	}
 	cats, err := s.Categories(ctx, -1)
 	if err != nil || len(cats) != 23 {
@@ -317,5 +317,62 @@ func BenchmarkSearchCatalogue(b *testing.B) {
 		if hits := Rank(terms, forms, 30); len(hits) == 0 {
 			b.Fatal("no hit")
 		}
+	}
+}
+
+// TestShippedCorrectionReachesUntouchedForms: an installation seeded by an
+// older release (here: its template rewritten to an older text) gets the
+// shipped template as a new version from today, the old one still in force
+// for the days before; a form a supervisor has versioned is left alone.
+func TestShippedCorrectionReachesUntouchedForms(t *testing.T) {
+	ctx := context.Background()
+	s := seededStore(t)
+	var codes []string
+	for _, sf := range Catalogue() {
+		if sf.Kind == KindTemplate && len(codes) < 2 {
+			codes = append(codes, sf.Code)
+		}
+	}
+	untouched, maintained := codes[0], codes[1]
+	old := simpleSpec("舊版範本")
+	for _, code := range codes {
+		f, _ := s.ByCode(ctx, code)
+		if _, err := s.DB.Exec(ctx, `UPDATE form_versions SET spec = ? WHERE form_id = ?`, old, f.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, _ := s.ByCode(ctx, maintained)
+	if _, err := s.AddVersion(ctx, sup, m, NewVersion{EffectiveFrom: today, Spec: old, Note: "本所修正"}); err != nil {
+		t.Fatal(err)
+	}
+
+	created, updated, err := s.SeedCatalogue(ctx)
+	if err != nil || created != 0 || updated != 1 {
+		t.Fatalf("seed after a release: created %d, updated %d, %v", created, updated, err)
+	}
+	f, _ := s.ByCode(ctx, untouched)
+	vs, err := s.Versions(ctx, f.ID)
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("%s: %d versions, %v", untouched, len(vs), err)
+	}
+	var shipped string
+	for _, sf := range Catalogue() {
+		if sf.Code == untouched {
+			shipped = sf.Spec.JSON()
+		}
+	}
+	last := vs[0] // newest first
+	if last.No != 2 || last.CreatedBy != "system" || last.Note != ShippedNote || !last.EffectiveFrom.Equal(today) || last.SpecJSON != shipped {
+		t.Errorf("the added version: no %d by %q note %q from %s, shipped spec %v", last.No, last.CreatedBy, last.Note,
+			rocdate.ISO(last.EffectiveFrom), last.SpecJSON == shipped)
+	}
+	if v, err := s.InForce(ctx, f.ID, today.AddDate(0, 0, -1)); err != nil || v.SpecJSON != old {
+		t.Errorf("yesterday's version changed: %v", err)
+	}
+	if vs, _ := s.Versions(ctx, m.ID); len(vs) != 2 || vs[0].CreatedBy != sup.Username {
+		t.Errorf("the maintained form got a system version: %d versions", len(vs))
+	}
+	if _, updated, _ := s.SeedCatalogue(ctx); updated != 0 {
+		t.Errorf("the next start updated %d forms again", updated)
 	}
 }
