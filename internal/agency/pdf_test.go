@@ -1,46 +1,25 @@
 package agency
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"ebazhao/internal/platform/pdf"
+	"ebazhao/internal/platform/pdf/pdftest"
 )
 
-// pdfText extracts a PDF's text and page count with poppler's tools.
+// pdfText extracts a PDF's text and page count with poppler's tools; every
+// page must be A4 portrait.
 func pdfText(t *testing.T, b []byte) (string, int) {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext missing: install poppler-utils (scripts/deps.sh test)")
-	}
-	p := filepath.Join(t.TempDir(), "a.pdf")
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := exec.Command("pdfinfo", p).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindSubmatch(info)
-	pages := 0
-	if m != nil {
-		for _, c := range m[1] {
-			pages = pages*10 + int(c-'0')
+	sizes := pdftest.PageSizes(t, b)
+	for i, s := range sizes {
+		if s != "595 x 842 pts (A4)" {
+			t.Errorf("page %d is not A4: %s", i+1, s)
 		}
 	}
-	if !regexp.MustCompile(`Page size:\s+595 x 842 pts \(A4\)`).Match(info) {
-		t.Errorf("not A4: %s", info)
-	}
-	return string(out), pages
+	return pdftest.Text(t, b), len(sizes)
 }
 
 func TestApplicationPDFFitsOneOrTwoPages(t *testing.T) {

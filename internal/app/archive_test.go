@@ -12,16 +12,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"ebazhao/internal/archive"
+	"ebazhao/internal/platform/pdf/pdftest"
 )
 
 // scanPage is a small page that passes the quality checks; seed varies it.
@@ -192,21 +190,21 @@ func TestArchiveScanAtOneOfficeFindAndCertifyAtAnother(t *testing.T) {
 		resp.Header.Get("Content-Disposition") != `inline; filename="archive-copy-115-000001.pdf"` {
 		t.Fatalf("copy PDF: %d %q %q %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"), pdfb)
 	}
-	info := archivePoppler(t, pdfb, "pdfinfo")
+	info := pdftest.Info(t, pdfb)
 	if !regexp.MustCompile(`(?m)^Pages:\s+2$`).MatchString(info) || !strings.Contains(info, "595 x 842 pts (A4)") || !strings.Contains(info, "檔存申請書影本 115-000001") {
 		t.Fatalf("copy PDF info:\n%s", info)
 	}
 	var listed []string
-	for _, l := range strings.Split(archivePoppler(t, pdfb, "pdfimages", "-list"), "\n") {
-		if f := strings.Fields(l); len(f) > 8 && f[2] == "image" {
-			listed = append(listed, f[0]+":"+f[3]+"x"+f[4]+":"+f[8])
+	for _, im := range pdftest.Images(t, pdfb) {
+		if im.Type == "image" {
+			listed = append(listed, fmt.Sprintf("%d:%dx%d:%s", im.Page, im.Width, im.Height, im.Enc))
 		}
 	}
 	if strings.Join(listed, " ") != "1:620x877:jpeg 2:620x877:jpeg" {
 		t.Fatalf("copy PDF images: %v, want one stamped 620×877 JPEG on each of 2 pages", listed)
 	}
 	_, _, jpg1 := c2.getBytes(copyURL + "/pages/1")
-	if got := archivePDFJPEGs(t, pdfb); len(got) != 2 || !bytes.Equal(got[0], jpg1) || !bytes.Equal(got[1], jpg) {
+	if got := pdftest.JPEGs(t, pdfb); len(got) != 2 || !bytes.Equal(got[0], jpg1) || !bytes.Equal(got[1], jpg) {
 		t.Fatalf("the PDF's pages are not the stamped pages 1 and 3 of the copy (%d images)", len(got))
 	}
 	printedPDF := func() int {
@@ -230,44 +228,6 @@ func TestArchiveScanAtOneOfficeFindAndCertifyAtAnother(t *testing.T) {
 	if st != http.StatusOK || !strings.Contains(ct, "json") || !strings.Contains(string(js), `"item_label":"出生"`) {
 		t.Fatalf("api search: %d %s %s", st, ct, js)
 	}
-}
-
-// archivePoppler runs a poppler-utils tool on the PDF b.
-func archivePoppler(t *testing.T, b []byte, tool string, args ...string) string {
-	t.Helper()
-	in := filepath.Join(t.TempDir(), "copy.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(tool, append(args, in)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", tool, err, out)
-	}
-	return string(out)
-}
-
-// archivePDFJPEGs extracts the PDF's JPEG streams unchanged, in page order.
-func archivePDFJPEGs(t *testing.T, b []byte) [][]byte {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "copy.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdfimages", "-j", in, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
-		t.Fatalf("pdfimages -j: %v\n%s", err, out)
-	}
-	names, _ := filepath.Glob(filepath.Join(dir, "img-*.jpg"))
-	sort.Strings(names)
-	var out [][]byte
-	for _, n := range names {
-		j, err := os.ReadFile(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, j)
-	}
-	return out
 }
 
 var reqLink = regexp.MustCompile(`/archive/requests/(\d+)`)

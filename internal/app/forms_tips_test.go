@@ -7,27 +7,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// pdfToText extracts a PDF's text with poppler's pdftotext.
-func ftPDFText(t *testing.T, b []byte) string {
-	t.Helper()
-	if !bytes.HasPrefix(b, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %.300s", b)
-	}
-	in := filepath.Join(t.TempDir(), "x.pdf")
-	os.WriteFile(in, b, 0o644)
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v %s", err, out)
-	}
-	return string(out)
-}
+	"ebazhao/internal/platform/pdf/pdftest"
+)
 
 func (c *client) ftPost(path string, form url.Values) (int, []byte, http.Header) {
 	c.e.t.Helper()
@@ -68,7 +52,7 @@ func TestFormsClerkPrintsFilledHouseholdApplication(t *testing.T) {
 	if st != 200 || hdr.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("print status %d %s: %.300s", st, hdr.Get("Content-Type"), pdf)
 	}
-	txt := ftPDFText(t, pdf)
+	txt := pdftest.Text(t, pdf)
 	for _, w := range []string{"戶 籍 登 記 申 請 書", "王大明", "民國69年5月20日", "臺中市西屯區福科路100號", "臺中市北屯區崇德路一段1號", "☑遷入", "臺中市西屯區戶政事務所"} {
 		if !strings.Contains(txt, w) {
 			t.Errorf("printed form lacks %q", w)
@@ -141,7 +125,7 @@ func TestTipsSheetForNewbornParent(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("sheet status %d: %.300s", st, pdf)
 	}
-	txt := ftPDFText(t, pdf)
+	txt := pdftest.Text(t, pdf)
 	for _, w := range []string{"戶 政 貼 心 小 叮 嚀", "王大明 君您好", "出生登記", "新生兒全民健康保險加保及健保卡", "臺中市生育津貼", "0800-030-598"} {
 		if !strings.Contains(txt, w) {
 			t.Errorf("sheet lacks %q", w)
@@ -238,7 +222,7 @@ func TestFormsAPI(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("print API %d: %s", st, pdf)
 	}
-	txt := ftPDFText(t, pdf)
+	txt := pdftest.Text(t, pdf)
 	contains(t, strings.NewReplacer(" ", "", "\n", "").Replace(txt), "本人王大明為未成年子女", "同意由陳小姐代為申請辦理改名")
 	st, b, _ = c.ftJSON("POST", "/api/v1/forms/consent-minor/print", map[string]any{"mode": "filled", "people": map[string]string{"c": "A123456789"}})
 	if st != 400 || !strings.Contains(string(b), "沒有人員") {

@@ -9,9 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ebazhao/internal/notice"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -218,15 +216,11 @@ func noticeFetchPDF(t *testing.T, ctx context.Context, path string) []byte {
 	return b
 }
 
+// noticePDFText is the text of a notice PDF with the spaces, line breaks and
+// page breaks pdftotext puts between glyphs removed.
 func noticePDFText(t *testing.T, b []byte) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	os.WriteFile(p, b, 0o644)
-	out, err := exec.Command("pdftotext", "-layout", p, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v %s", err, out)
-	}
-	return strings.NewReplacer(" ", "", "\n", "", "\f", "").Replace(string(out))
+	return strings.NewReplacer(" ", "", "\n", "", "\f", "").Replace(pdftest.Text(t, b))
 }
 
 func TestBrowserClerkIssuesOneTimeNoticeFromQuickPackageAndOpensPDF(t *testing.T) {

@@ -13,74 +13,32 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/web"
 )
 
-// poppler runs a poppler-utils tool on the PDF b and returns its output.
-func poppler(t testing.TB, b []byte, tool string, args ...string) (string, string) {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "copy.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	args = append(args, in)
-	if tool == "pdfimages" && args[0] == "-j" {
-		args = append(args, filepath.Join(dir, "img"))
-	}
-	out, err := exec.Command(tool, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", tool, err, out)
-	}
-	return string(out), dir
-}
-
 type listedImage struct{ page, w, h int }
 
+// listImages lists the page images of b (not their masks); each must be a JPEG.
 func listImages(t testing.TB, b []byte) []listedImage {
 	t.Helper()
-	out, _ := poppler(t, b, "pdfimages", "-list")
 	var imgs []listedImage
-	for _, l := range strings.Split(out, "\n") {
-		f := strings.Fields(l)
-		if len(f) < 11 || f[2] != "image" {
+	for _, im := range pdftest.Images(t, b) {
+		if im.Type != "image" {
 			continue
 		}
-		p, _ := strconv.Atoi(f[0])
-		w, _ := strconv.Atoi(f[3])
-		h, _ := strconv.Atoi(f[4])
-		if f[8] != "jpeg" {
-			t.Errorf("image on page %d is %s, want the stamped JPEG as it is", p, f[8])
+		if im.Enc != "jpeg" {
+			t.Errorf("image on page %d is %s, want the stamped JPEG as it is", im.Page, im.Enc)
 		}
-		imgs = append(imgs, listedImage{p, w, h})
+		imgs = append(imgs, listedImage{im.Page, im.Width, im.Height})
 	}
 	return imgs
-}
-
-// embeddedJPEGs extracts the DCT streams unchanged (pdfimages -j), in page order.
-func embeddedJPEGs(t testing.TB, b []byte) [][]byte {
-	t.Helper()
-	_, dir := poppler(t, b, "pdfimages", "-j")
-	names, _ := filepath.Glob(filepath.Join(dir, "img-*.jpg"))
-	sort.Strings(names)
-	var out [][]byte
-	for _, n := range names {
-		j, err := os.ReadFile(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, j)
-	}
-	return out
 }
 
 func TestCopyPDFIsOneA4PagePerCopyPageStampedAsPrinted(t *testing.T) {
@@ -97,7 +55,7 @@ func TestCopyPDFIsOneA4PagePerCopyPageStampedAsPrinted(t *testing.T) {
 	if dir := os.Getenv("EBAZHAO_SCREENSHOTS"); dir != "" {
 		os.WriteFile(filepath.Join(dir, "archive-copy.pdf"), b, 0o644)
 	}
-	info, _ := poppler(t, b, "pdfinfo")
+	info := pdftest.Info(t, b)
 	for _, re := range []string{`(?m)^Pages:\s+2$`, `(?m)^Page size:\s+595 x 842 pts \(A4\)$`, `(?m)^Title:\s+檔存申請書影本 115-000001$`,
 		`(?m)^Creator:\s+ebazhao$`, `(?m)^Author:\s+臺中市北屯區戶政事務所$`} {
 		if !regexp.MustCompile(re).MatchString(info) {
@@ -105,8 +63,8 @@ func TestCopyPDFIsOneA4PagePerCopyPageStampedAsPrinted(t *testing.T) {
 		}
 	}
 	// Every page is A4 portrait, not just the first.
-	if pages, _ := poppler(t, b, "pdfinfo", "-f", "1", "-l", "2"); strings.Count(pages, "595 x 842 pts (A4)") != 2 {
-		t.Errorf("page sizes:\n%s", pages)
+	if sizes := pdftest.PageSizes(t, b); len(sizes) != 2 || sizes[0] != "595 x 842 pts (A4)" || sizes[1] != "595 x 842 pts (A4)" {
+		t.Errorf("page sizes: %q", sizes)
 	}
 	imgs := listImages(t, b)
 	if len(imgs) != 2 || imgs[0] != (listedImage{1, 600, 840}) || imgs[1] != (listedImage{2, 600, 840}) {
@@ -122,7 +80,7 @@ func TestCopyPDFIsOneA4PagePerCopyPageStampedAsPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := embeddedJPEGs(t, b)
+	got := pdftest.JPEGs(t, b)
 	if len(got) != 2 || !bytes.Equal(got[0], want1) || !bytes.Equal(got[1], want3) {
 		t.Fatalf("the PDF's images are not the stamped pages 1 and 3 (%d images)", len(got))
 	}
@@ -143,7 +101,7 @@ func TestCopyPDFIsOneA4PagePerCopyPageStampedAsPrinted(t *testing.T) {
 	if bytes.Contains(b, []byte("/FontFile")) {
 		t.Error("the copy embeds a font")
 	}
-	if text, _ := poppler(t, b, "pdftotext", "-enc", "UTF-8"); strings.TrimSpace(strings.ReplaceAll(text, "\f", "")) != "" {
+	if text := pdftest.Text(t, b); strings.TrimSpace(strings.ReplaceAll(text, "\f", "")) != "" {
 		t.Errorf("text in the copy: %q", text)
 	}
 
@@ -167,25 +125,7 @@ func TestCopyPDFIsOneA4PagePerCopyPageStampedAsPrinted(t *testing.T) {
 // renderPage rasterizes one page of b at 4 pixels per millimetre.
 func renderPage(t testing.TB, b []byte, page int) mmPage {
 	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "copy.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := strconv.Itoa(page)
-	if out, err := exec.Command("pdftoppm", "-r", "101.6", "-png", "-f", p, "-l", p, "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	fh, err := os.Open(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mmPage{img}
+	return mmPage{pdftest.Page(t, b, page, 25.4*pxPerMM)}
 }
 
 // mmPage is a rendered page addressed in millimetres.

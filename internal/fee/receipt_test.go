@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -191,17 +190,10 @@ func mustReceipt(t testing.TB, e *env, id int64) *Receipt {
 	return r
 }
 
+// pdfText is the receipt's text (pdftotext -layout); the package's tests read receipts with it.
 func pdfText(t testing.TB, b []byte) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "receipt.pdf")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", p, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
+	return pdftest.Text(t, b)
 }
 
 // The A5 receipt reads like an official receipt: office, title, number, ROC
@@ -239,11 +231,8 @@ func TestReceiptPDF(t *testing.T) {
 	if t.Failed() {
 		t.Log(text)
 	}
-	p := filepath.Join(t.TempDir(), "r.pdf")
-	os.WriteFile(p, b, 0o644)
-	info, err := exec.Command("pdfinfo", p).CombinedOutput()
-	if err != nil || !strings.Contains(string(info), "(A5)") {
-		t.Errorf("not an A5 page: %v\n%s", err, info)
+	if info := pdftest.Info(t, b); !strings.Contains(info, "(A5)") {
+		t.Errorf("not an A5 page:\n%s", info)
 	}
 }
 

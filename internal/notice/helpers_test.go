@@ -1,9 +1,11 @@
 package notice
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -110,18 +113,10 @@ func (f *fixture) pdf(doc *Document) []byte {
 	return b
 }
 
-// pdfText extracts the text of a PDF with pdftotext (poppler-utils).
+// pdfText extracts the text of a PDF with pdftotext -layout; the package's tests read documents with it.
 func pdfText(t testing.TB, b []byte) string {
 	t.Helper()
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
+	return pdftest.Text(t, b)
 }
 
 // flat removes the spaces pdftotext puts between glyphs and lines.
@@ -137,12 +132,17 @@ func savePNG(t testing.TB, name string, b []byte) {
 		return
 	}
 	os.MkdirAll(dir, 0o755)
-	p := filepath.Join(dir, name+".pdf")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".pdf"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", p, filepath.Join(dir, name)).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	for i, page := range pdftest.Render(t, b, 60) {
+		var out bytes.Buffer
+		if err := png.Encode(&out, page); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, i+1)), out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -11,44 +11,14 @@ import (
 	"image/png"
 	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"ebazhao/internal/platform/pdf/pdftest"
 )
-
-// pdfText runs pdftotext (poppler-utils) on b with the layout kept.
-func pdfText(t testing.TB, b []byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
-}
-
-func pdfInfo(t testing.TB, b []byte) string {
-	t.Helper()
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdfinfo", in).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v\n%s", err, out)
-	}
-	return string(out)
-}
 
 func TestA5WithRareCharacters(t *testing.T) {
 	fonts := NewFonts("")
@@ -84,11 +54,11 @@ func TestA5WithRareCharacters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := pdfInfo(t, b)
+	info := pdftest.Info(t, b)
 	if !strings.Contains(info, "(A5)") || !regexp.MustCompile(`Pages:\s+1\n`).MatchString(info) {
 		t.Errorf("pdfinfo: want one A5 page:\n%s", info)
 	}
-	text := pdfText(t, b)
+	text := pdftest.Text(t, b)
 	for _, want := range []string{"臺中市西屯區戶政事務所", "繳款人：𡍼大明", "合計：新臺幣壹佰參拾元整", "𪜶們的戶籍謄本 3 張", "ABC 123", "NT$130"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, text)
@@ -115,7 +85,7 @@ func TestA4Landscape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info := pdfInfo(t, b); !strings.Contains(info, "842 x 595 pts (A4)") {
+	if info := pdftest.Info(t, b); !strings.Contains(info, "842 x 595 pts (A4)") {
 		t.Errorf("want A4 landscape:\n%s", info)
 	}
 }
@@ -250,67 +220,6 @@ func jpegOf(t testing.TB, m image.Image) []byte {
 	return b.Bytes()
 }
 
-// pdfImage is one row of pdfimages -list.
-type pdfImage struct {
-	page, width, height int
-	color, enc          string
-	object              int
-}
-
-func pdfImages(t testing.TB, b []byte) []pdfImage {
-	t.Helper()
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdfimages", "-list", in).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfimages: %v\n%s", err, out)
-	}
-	var imgs []pdfImage
-	lines := strings.Split(string(out), "\n")
-	for _, l := range lines[min(2, len(lines)):] { // a header line and a rule
-		f := strings.Fields(l)
-		if len(f) < 11 {
-			continue
-		}
-		n := func(s string) int {
-			v, err := strconv.Atoi(s)
-			if err != nil {
-				t.Fatalf("pdfimages -list line %q: %v", l, err)
-			}
-			return v
-		}
-		imgs = append(imgs, pdfImage{page: n(f[0]), width: n(f[3]), height: n(f[4]), color: f[5], enc: f[8], object: n(f[10])})
-	}
-	return imgs
-}
-
-// extractJPEGs writes the DCT streams of b out unchanged (pdfimages -j) and
-// returns them in page order.
-func extractJPEGs(t testing.TB, b []byte) [][]byte {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdfimages", "-j", in, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
-		t.Fatalf("pdfimages -j: %v\n%s", err, out)
-	}
-	names, _ := filepath.Glob(filepath.Join(dir, "img-*.jpg"))
-	sort.Strings(names)
-	var out [][]byte
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
-	}
-	return out
-}
-
 func TestImageBesideTextOnA4(t *testing.T) {
 	d, err := NewFonts("").New(A4, Portrait)
 	if err != nil {
@@ -331,18 +240,18 @@ func TestImageBesideTextOnA4(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info := pdfInfo(t, b); !strings.Contains(info, "595 x 842 pts (A4)") || !regexp.MustCompile(`Pages:\s+1\n`).MatchString(info) {
+	if info := pdftest.Info(t, b); !strings.Contains(info, "595 x 842 pts (A4)") || !regexp.MustCompile(`Pages:\s+1\n`).MatchString(info) {
 		t.Errorf("want one A4 page:\n%s", info)
 	}
-	imgs := pdfImages(t, b)
-	if len(imgs) != 1 || imgs[0].page != 1 || imgs[0].width != 240 || imgs[0].height != 320 || imgs[0].enc != "jpeg" || imgs[0].color != "rgb" {
+	imgs := pdftest.Images(t, b)
+	if len(imgs) != 1 || imgs[0].Page != 1 || imgs[0].Width != 240 || imgs[0].Height != 320 || imgs[0].Enc != "jpeg" || imgs[0].Color != "rgb" {
 		t.Fatalf("pdfimages: %+v, want one 240×320 RGB JPEG on page 1", imgs)
 	}
 	// The JPEG is embedded as it came: the stream pdfimages writes out is the same bytes.
-	if got := extractJPEGs(t, b); len(got) != 1 || !bytes.Equal(got[0], jpg) {
+	if got := pdftest.JPEGs(t, b); len(got) != 1 || !bytes.Equal(got[0], jpg) {
 		t.Fatalf("embedded JPEG differs from the one drawn (%d extracted)", len(got))
 	}
-	text := pdfText(t, b)
+	text := pdftest.Text(t, b)
 	for _, want := range []string{"檔存申請書影本 第 1 頁", "核發人員：王大明"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, text)
@@ -374,22 +283,7 @@ func TestImageFitIsCentredAndKeepsItsAspect(t *testing.T) {
 	if bytes.Contains(b, []byte("/FontFile")) {
 		t.Error("a document without fonts embeds a font")
 	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	os.WriteFile(in, b, 0o644)
-	// 1 px = 1 mm at 25.4 dpi.
-	if out, err := exec.Command("pdftoppm", "-r", "25.4", "-png", "-singlefile", in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	f, err := os.Open(filepath.Join(dir, "p.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	page, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := pdftest.Page(t, b, 1, 25.4) // 1 px = 1 mm at 25.4 dpi
 	red := func(x, y int) bool {
 		r, g, _, _ := page.At(x, y).RGBA()
 		return r>>8 > 150 && g>>8 < 80
@@ -430,16 +324,16 @@ func TestImageOnSeveralPagesIsEmbeddedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imgs := pdfImages(t, b)
+	imgs := pdftest.Images(t, b)
 	if len(imgs) != 4 {
 		t.Fatalf("pdfimages: %+v, want 4 uses", imgs)
 	}
 	for i, im := range imgs[:3] {
-		if im.page != i+1 || im.object != imgs[0].object || im.width != 120 || im.height != 90 {
+		if im.Page != i+1 || im.Object != imgs[0].Object || im.Width != 120 || im.Height != 90 {
 			t.Errorf("use %d: %+v, want the same 120×90 object on page %d", i, im, i+1)
 		}
 	}
-	if im := imgs[3]; im.page != 3 || im.width != 64 || im.height != 48 || im.color != "gray" || im.enc != "image" {
+	if im := imgs[3]; im.Page != 3 || im.Width != 64 || im.Height != 48 || im.Color != "gray" || im.Enc != "image" {
 		t.Errorf("PNG: %+v, want a 64×48 gray image on page 3", im)
 	}
 	if n := bytes.Count(b, []byte("/Subtype /Image")); n != 2 {
@@ -479,7 +373,7 @@ func TestImageRefusesWhatItCannotEmbed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if imgs := pdfImages(t, b); len(imgs) != 1 || imgs[0].width != 40 {
+	if imgs := pdftest.Images(t, b); len(imgs) != 1 || imgs[0].Width != 40 {
 		t.Fatalf("pdfimages: %+v, want only the good image", imgs)
 	}
 }
