@@ -166,14 +166,14 @@ func TestReprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfText(t, b); !strings.Contains(text, "補印") || !strings.Contains(text, "第2次補印") {
+	if text := pdftest.Text(t, b); !strings.Contains(text, "補印") || !strings.Contains(text, "第2次補印") {
 		t.Fatalf("reprint not marked:\n%s", text)
 	}
 	b, err = e.svc.ReceiptPDF(e.ctx, mustReceipt(t, e, r.ID), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfText(t, b); strings.Contains(text, "補印") {
+	if text := pdftest.Text(t, b); strings.Contains(text, "補印") {
 		t.Fatalf("original marked as reprint:\n%s", text)
 	}
 	if _, err := e.svc.ReceiptPDF(e.ctx, mustReceipt(t, e, r.ID), 4); !IsInputError(err) {
@@ -188,12 +188,6 @@ func mustReceipt(t testing.TB, e *env, id int64) *Receipt {
 		t.Fatal(err)
 	}
 	return r
-}
-
-// pdfText is the receipt's text (pdftotext -layout); the package's tests read receipts with it.
-func pdfText(t testing.TB, b []byte) string {
-	t.Helper()
-	return pdftest.Text(t, b)
 }
 
 // The A5 receipt reads like an official receipt: office, title, number, ROC
@@ -216,7 +210,7 @@ func TestReceiptPDF(t *testing.T) {
 	if out := os.Getenv("EBAZHAO_FEE_PDF_OUT"); out != "" {
 		os.WriteFile(out, b, 0o644)
 	}
-	text := pdfText(t, b)
+	text := pdftest.Text(t, b)
 	for _, want := range []string{"臺中市西屯區戶政事務所", "規", "據", "收據號碼：115-000001", "日期：中華民國115年11月25日",
 		"戶籍謄本", "3 張", "45", "英文戶籍謄本", "115", "國民身分證換領", "減免：行政區域調整", "自然人憑證IC卡", "250",
 		"歸化國籍許可證書", "1,200", "NT$ 1,610", "大寫金額：新臺幣壹仟陸佰壹拾元整", "行動支付", "經收人：王小明", "3號櫃檯",
@@ -255,7 +249,7 @@ func TestLongReceiptPDF(t *testing.T) {
 	if out := os.Getenv("EBAZHAO_FEE_PDF_OUT"); out != "" {
 		os.WriteFile(strings.Replace(out, ".pdf", "-long.pdf", 1), b, 0o644)
 	}
-	text := pdfText(t, b)
+	text := pdftest.Text(t, b)
 	if !strings.Contains(text, "（續）") || !strings.Contains(text, "\f") {
 		t.Fatal("no continuation sheet")
 	}

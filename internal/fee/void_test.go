@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -64,7 +65,7 @@ func TestVoidNeedsReasonAndApproval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfText(t, b); !strings.Contains(text, "作 廢") || !strings.Contains(text, "繳款人重複繳費") {
+	if text := pdftest.Text(t, b); !strings.Contains(text, "作 廢") || !strings.Contains(text, "繳款人重複繳費") {
 		t.Fatalf("voided receipt not stamped:\n%s", text)
 	}
 	entries, err := audit.Search(e.ctx, e.d, audit.Filter{Action: "receipt.void"})

@@ -3,7 +3,6 @@ package form
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/pdf"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -39,17 +39,11 @@ func sampleValues(s *Spec) *Values {
 	return v
 }
 
+// pdfText is the text of a printed form and its page count.
 func pdfText(t testing.TB, b []byte) (text string, pages int) {
 	t.Helper()
-	in := filepath.Join(t.TempDir(), "f.pdf")
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out), strings.Count(string(out), "\f")
+	text = pdftest.Text(t, b)
+	return text, strings.Count(text, "\f")
 }
 
 var leftover = regexp.MustCompile(`\{[a-z]|[ab]\.(name|id_no|birth|addr_)|case\.|today\.|office\.`)

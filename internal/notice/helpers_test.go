@@ -113,12 +113,6 @@ func (f *fixture) pdf(doc *Document) []byte {
 	return b
 }
 
-// pdfText extracts the text of a PDF with pdftotext -layout; the package's tests read documents with it.
-func pdfText(t testing.TB, b []byte) string {
-	t.Helper()
-	return pdftest.Text(t, b)
-}
-
 // flat removes the spaces pdftotext puts between glyphs and lines.
 func flat(s string) string {
 	return strings.NewReplacer(" ", "", "\n", "", "\f", "", "　", "").Replace(s)

@@ -9,6 +9,7 @@ import (
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -448,7 +449,7 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 	reminder := Input{Kind: KindReminder, Item: "出生登記", EventDate: "113.3.1", Delivery: DeliveryCounter, Recipient: Recipient{IDNo: "A123456789"}}
 	n := f.issue(f.clerk, notice)
 	r := f.issue(f.clerk, reminder)
-	nPDF, rPDF := pdfText(t, f.pdf(n)), pdfText(t, f.pdf(r))
+	nPDF, rPDF := pdftest.Text(t, f.pdf(n)), pdftest.Text(t, f.pdf(r))
 	if n.Content.Facts.NoticeDeadline != "2024-07-31" || r.Content.Facts.ReminderDeadline != "2024-07-22" {
 		t.Fatalf("deadlines %s %s", n.Content.Facts.NoticeDeadline, r.Content.Facts.ReminderDeadline)
 	}
@@ -471,7 +472,7 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 			got.CalendarVersion != c.doc.CalendarVersion || !got.Deadline.Equal(c.doc.Deadline) {
 			t.Errorf("%s changed after the calendar revision", c.doc.DocNo)
 		}
-		if again := pdfText(t, f.pdf(got)); again != c.text {
+		if again := pdftest.Text(t, f.pdf(got)); again != c.text {
 			t.Errorf("%s prints differently after the calendar revision", c.doc.DocNo)
 		}
 	}
@@ -511,7 +512,7 @@ func TestPDFHoldsTheLegalWording(t *testing.T) {
 		Recipient: Recipient{IDNo: "A123456789"}})
 	b := f.pdf(fine)
 	savePNG(t, "fine-decision", b)
-	got := flat(pdfText(t, b))
+	got := flat(pdftest.Text(t, b))
 	for _, w := range []string{"臺中市西屯區戶政事務所", "戶籍罰鍰裁處書", "送達聯", "存查聯", "受處分人", "王大明", "A123456789", "中華民國69年5月20日",
 		"發文日期：中華民國113年7月15日", fine.DocNo, "處新臺幣300元罰鍰", "法定申請期限至113年2月15日止", "戶籍法第79條前段",
 		"戶籍罰鍰處罰金額基準表", "行政罰法第42條第6款", "訴願法第14條第1項", "機關印信", "主任簽字章", "送達證書", "行政程序法第72條第1項"} {
@@ -521,7 +522,7 @@ func TestPDFHoldsTheLegalWording(t *testing.T) {
 	}
 	rem := f.issue(f.clerk, Input{Kind: KindReminder, Subtype: legal.NoticeReminderOnly, Item: "出生登記", EventDate: "113.3.1", Delivery: DeliveryCounter,
 		Recipient: Recipient{IDNo: "B220000000"}})
-	got = flat(pdfText(t, f.pdf(rem)))
+	got = flat(pdftest.Text(t, f.pdf(rem)))
 	for _, w := range []string{"戶籍催告書", "𡍼美玲", "催告書種類：僅催告", "機關條戳", "戶籍法第48條第3項", "113年4月30日"} {
 		if !strings.Contains(got, flat(w)) {
 			t.Errorf("reminder PDF lacks %q", w)
@@ -531,7 +532,7 @@ func TestPDFHoldsTheLegalWording(t *testing.T) {
 		t.Error("a counter-delivered 僅催告 printed a 送達證書 or the director's stamp")
 	}
 	one := f.issue(f.clerk, Input{Kind: KindOneTime, Item: "補領國民身分證", Items: []string{"最近二年內正面脫帽半身彩色相片1張"}, Recipient: Recipient{Name: "陳大文"}})
-	got = flat(pdfText(t, f.pdf(one)))
+	got = flat(pdftest.Text(t, f.pdf(one)))
 	for _, w := range []string{"收執聯", "存根聯", "陳大文", "補領國民身分證", "戶籍法施行細則第20條", "最近二年內正面脫帽半身彩色相片1張", "申請人簽章"} {
 		if !strings.Contains(got, flat(w)) {
 			t.Errorf("one-time notice PDF lacks %q", w)
@@ -542,7 +543,7 @@ func TestPDFHoldsTheLegalWording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := flat(pdfText(t, f.pdf(c))); !strings.Contains(got, "作廢") || !strings.Contains(got, "受處分人已繳清另案") {
+	if got := flat(pdftest.Text(t, f.pdf(c))); !strings.Contains(got, "作廢") || !strings.Contains(got, "受處分人已繳清另案") {
 		t.Error("cancelled PDF does not say so")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ebazhao/internal/legal"
+	"ebazhao/internal/platform/pdf/pdftest"
 )
 
 func TestRenderEveryKind(t *testing.T) {
@@ -28,7 +29,7 @@ func TestRenderEveryKind(t *testing.T) {
 		doc := f.issue(f.clerk, in)
 		b := f.pdf(doc)
 		savePNG(t, name, b)
-		text := pdfText(t, b)
+		text := pdftest.Text(t, b)
 		if n := strings.Count(text, "\f"); n != pages[name] {
 			t.Errorf("%s: %d pages, want %d", name, n, pages[name])
 		}
