@@ -327,6 +327,12 @@ func TestNameKeysAndPrefixRange(t *testing.T) {
 			t.Errorf("%s inside [%s, %s)", s, lo, hi)
 		}
 	}
+	// The step skips the surrogates and carries past U+10FFFF.
+	for _, c := range []struct{ p, hi string }{{"王퟿", "王"}, {"王􏿿", "玌"}, {"󰀀", "󰀁"}} {
+		if _, hi := prefixRange(c.p); hi != c.hi {
+			t.Errorf("prefixRange(%+q) ends at %+q, want %+q", c.p, hi, c.hi)
+		}
+	}
 }
 
 func TestParsePersons(t *testing.T) {

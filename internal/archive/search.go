@@ -82,12 +82,28 @@ func (q *Query) normalize() error {
 	return nil
 }
 
-// prefixRange returns the half-open range [lo, hi) of strings starting with p:
-// an index range scan on both engines (byte order: SQLite BINARY, PostgreSQL "C").
+// prefixRange returns the half-open range [lo, hi) of exactly the strings
+// starting with p in code-point order — SQLite's BINARY collation and
+// PostgreSQL's "C", which db.Open requires: an index range scan on both
+// engines, and a single condition the planners estimate well. (A LIKE beside
+// it made PostgreSQL count the restriction twice: at 10 million documents it
+// judged a two-character prefix to be one row and sorted every match.) The
+// last character is stepped to the next code point, skipping the surrogates
+// and carrying past the largest one.
 func prefixRange(p string) (string, string) {
 	r := []rune(p)
-	r[len(r)-1]++
-	return p, string(r)
+	for i := len(r) - 1; i >= 0; i-- {
+		switch r[i] {
+		case utf8.MaxRune:
+			continue // carry: drop it, step the one before
+		case 0xD7FF:
+			r[i] = 0xE000
+		default:
+			r[i]++
+		}
+		return p, string(r[:i+1])
+	}
+	return p, p + string(utf8.MaxRune) // only U+10FFFF: no name is made of it
 }
 
 // searchSQL builds the statement of q (normalized); its plan uses an index for
@@ -131,11 +147,11 @@ func searchSQL(q Query) (string, []any) {
 	if q.IDNo != "" {
 		add("e.id_no = ?", q.IDNo)
 		if q.Name != "" {
-			lo, hi := prefixRange(q.Name)
 			if q.NameContains {
 				add(`e.name LIKE ? ESCAPE '\'`, "%"+escapeLike(q.Name)+"%")
 			} else {
-				add(`e.name >= ? AND e.name < ? AND e.name LIKE ? ESCAPE '\'`, lo, hi, escapeLike(q.Name)+"%")
+				lo, hi := prefixRange(q.Name)
+				add(`e.name >= ? AND e.name < ?`, lo, hi)
 			}
 		}
 		filters("e")
@@ -144,11 +160,8 @@ func searchSQL(q Query) (string, []any) {
 			` ORDER BY e.reg_date DESC, e.id DESC LIMIT ? OFFSET ?`, args
 	}
 	lo, hi := prefixRange(q.Name)
-	// The range seeks the index; LIKE keeps only true prefixes whatever order
-	// the database collation puts between the bounds.
-	like := escapeLike(q.Name) + "%"
 	if !q.NameContains {
-		add(`e.name >= ? AND e.name < ? AND e.name LIKE ? ESCAPE '\'`, lo, hi, like)
+		add(`e.name >= ? AND e.name < ?`, lo, hi)
 		filters("e")
 		args = append(args, q.Limit+1, q.Offset)
 		return `SELECT e.doc_id FROM archive_entries e WHERE ` + strings.Join(where, " AND ") +
@@ -157,13 +170,13 @@ func searchSQL(q Query) (string, []any) {
 	// Any part of the name: the name begins with it, or one of its suffixes does.
 	// Each branch reads its index in order and stops after enough rows; the
 	// merge sorts at most twice a page (ordered by the matching part).
-	add(`e.name >= ? AND e.name < ? AND e.name LIKE ? ESCAPE '\'`, lo, hi, like)
+	add(`e.name >= ? AND e.name < ?`, lo, hi)
 	filters("e")
 	first := strings.Join(where, " AND ")
 	n := q.Offset + q.Limit + 1
 	args = append(args, n)
 	where = nil
-	add(`k.name_key >= ? AND k.name_key < ? AND k.name_key LIKE ? ESCAPE '\'`, lo, hi, like)
+	add(`k.name_key >= ? AND k.name_key < ?`, lo, hi)
 	filters("e")
 	second := strings.Join(where, " AND ")
 	args = append(args, n, q.Limit+1, q.Offset)

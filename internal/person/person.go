@@ -152,10 +152,11 @@ const (
 	searchByIDSQL = `SELECT ` + cols + ` FROM (SELECT * FROM persons WHERE id_no >= ? AND id_no < ? ORDER BY id_no LIMIT ?) p
 		JOIN offices o ON o.id = p.office_id ORDER BY p.id_no`
 	// searchByNameSQL reads a name prefix on the name index: works for any
-	// Unicode name, rare characters included. The range seeks the index; LIKE
-	// keeps only true prefixes whatever the collation orders between them.
+	// Unicode name, rare characters included. [q, q+U+10FFFF) holds exactly
+	// the names beginning with q in code-point order, which db.Open requires;
+	// one condition, so the planner counts the prefix once.
 	searchByNameSQL = `SELECT ` + cols + ` FROM (SELECT * FROM persons
-		WHERE name >= ? AND name < ? AND name LIKE ? ESCAPE '\' ORDER BY name, id_no LIMIT ?) p
+		WHERE name >= ? AND name < ? ORDER BY name, id_no LIMIT ?) p
 		JOIN offices o ON o.id = p.office_id ORDER BY p.name, p.id_no`
 )
 
@@ -174,7 +175,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*Person, err
 	if len(n) >= 2 && n[0] >= 'A' && n[0] <= 'Z' && (n[1] >= '0' && n[1] <= '9' || len(n) == 10) {
 		rows, err = s.DB.Reader().Query(ctx, searchByIDSQL, n, n+"\uffff", limit)
 	} else {
-		rows, err = s.DB.Reader().Query(ctx, searchByNameSQL, q, q+"\U0010ffff", likePrefix(q), limit)
+		rows, err = s.DB.Reader().Query(ctx, searchByNameSQL, q, q+"\U0010ffff", limit)
 	}
 	if err != nil {
 		return nil, err
@@ -251,7 +252,3 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, p *Person) error 
 	})
 }
 
-// likePrefix escapes LIKE's wildcards in q and appends %.
-func likePrefix(q string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-}

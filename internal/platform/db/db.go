@@ -83,9 +83,28 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 			sdb.Close()
 			return nil, fmt.Errorf("db: connect postgres: %w", err)
 		}
+		if err := checkCodePointOrder(ctx, sdb); err != nil {
+			sdb.Close()
+			return nil, err
+		}
 		return &DB{DB: sdb, Engine: Postgres, URL: url}, nil
 	}
 	return nil, fmt.Errorf("db: unsupported database URL %q (use postgres://… or leave empty for SQLite)", url)
+}
+
+// checkCodePointOrder refuses a PostgreSQL database whose text does not sort
+// in code-point order (collation "C"): name and ID prefix searches read index
+// ranges whose bounds are only right in that order, so under another
+// collation they would silently miss people.
+func checkCodePointOrder(ctx context.Context, sdb *sql.DB) error {
+	var ok bool
+	if err := sdb.QueryRowContext(ctx, `SELECT 'B' < 'a' AND 'a' < '王' AND '王大' < '王夨'`).Scan(&ok); err != nil {
+		return fmt.Errorf("db: check the database collation: %w", err)
+	}
+	if !ok {
+		return errors.New(`db: the PostgreSQL database does not sort text in code-point order; create it with LC_COLLATE 'C' (CREATE DATABASE … TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8', see docs/operations.md)`)
+	}
+	return nil
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
