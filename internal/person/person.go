@@ -251,4 +251,3 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, p *Person) error 
 		return audit.Log(ctx, tx, e)
 	})
 }
-
