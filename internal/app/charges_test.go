@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -213,5 +214,64 @@ func TestSealCertificateFeeOnTheIssueForm(t *testing.T) {
 	}
 	if _, body = clerk.get(certURL); strings.Contains(body, `id="collect-fee"`) {
 		t.Error("the paid certificate still offers to collect its fee")
+	}
+}
+
+// TestTwoCountersCollectOneCopyAtOnce: the cashier and a clerk of the same
+// office submit a receipt for the same copy at the same moment. One receipt is
+// issued and marks the copy paid; the other is refused whole, its receipt
+// rolled back without using up a number.
+func TestTwoCountersCollectOneCopyAtOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	clerk := e.loggedIn("clerk")
+	_, copyID := issuedCopy(t, e, clerk)
+	cashier := e.loggedIn("cashier")
+	counters := []*client{cashier, clerk}
+	forms := make([]url.Values, len(counters))
+	for i, c := range counters {
+		c.get("/fees")
+		forms[i] = url.Values{"ref": {"archive_copy:" + copyID}, "item": {archive.FeeItem}, "qty": {"2"}, "exempt": {""},
+			"payment": {"cash"}, "idem": {auth.RandomToken(12)}, "csrf_token": {c.csrf}}
+	}
+	statuses := make([]int, len(counters))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, c := range counters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			resp, err := c.http.PostForm(e.Srv.URL+"/fees/receipts", forms[i])
+			if err != nil {
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok, refused := 0, 0
+	for _, st := range statuses {
+		switch st {
+		case http.StatusSeeOther:
+			ok++
+		case http.StatusUnprocessableEntity:
+			refused++
+		}
+	}
+	if ok != 1 || refused != 1 {
+		t.Fatalf("statuses %v: want one receipt and one refusal", statuses)
+	}
+	var receipts, maxNo int
+	e.DB.QueryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(number), 0) FROM fee_receipts`).Scan(&receipts, &maxNo)
+	if receipts != 1 || maxNo != 1 {
+		t.Errorf("%d receipts, highest number %d: want one receipt, number 1", receipts, maxNo)
+	}
+	var status string
+	e.DB.QueryRow(ctx, `SELECT fee_status FROM archive_copies WHERE id = ?`, copyID).Scan(&status)
+	if status != "paid" {
+		t.Errorf("copy fee status %q", status)
 	}
 }
