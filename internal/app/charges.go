@@ -17,11 +17,12 @@ import (
 // that issued the copy, only once.
 type archiveCopyCharges struct{ svc *archive.Service }
 
-func (a archiveCopyCharges) Pending(ctx context.Context, officeID int64) ([]fee.Charge, error) {
+func (a archiveCopyCharges) Pending(ctx context.Context, officeID int64, limit int) ([]fee.Charge, error) {
 	cs, err := a.svc.PendingCharges(ctx, officeID)
 	if err != nil {
 		return nil, err
 	}
+	cs = cs[:min(len(cs), limit)]
 	out := make([]fee.Charge, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, fee.Charge{Ref: fmt.Sprint(c.CopyID), Label: "申請書影本 " + c.CopyNo, Item: c.FeeItem, Qty: c.Quantity, PayerName: c.Payer})
@@ -84,14 +85,14 @@ func (s sealCertificateCharges) charge(ctx context.Context, c *seal.Certificate)
 	return ch
 }
 
-func (s sealCertificateCharges) Pending(ctx context.Context, officeID int64) ([]fee.Charge, error) {
+func (s sealCertificateCharges) Pending(ctx context.Context, officeID int64, limit int) ([]fee.Charge, error) {
 	cs, err := s.store.DueFees(ctx, officeID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]fee.Charge, 0, len(cs))
+	var out []fee.Charge
 	for _, c := range cs {
-		if c.Status == "issued" {
+		if c.Status == "issued" && len(out) < limit {
 			out = append(out, s.charge(ctx, c))
 		}
 	}
@@ -112,8 +113,10 @@ func (s sealCertificateCharges) Due(ctx context.Context, officeID, id int64) (*f
 		return nil, &fee.InputError{Field: "ref", Message: label + "由" + c.OfficeName + "核發，規費應由該所收取"}
 	case c.Status != "issued":
 		return nil, &fee.InputError{Field: "ref", Message: label + "已撤銷，不收規費"}
-	case c.FeeStatus != "due":
+	case c.FeeStatus == "paid":
 		return nil, &fee.InputError{Field: "ref", Message: label + "的規費已收取（收據 " + c.FeeRef + "）"}
+	case c.FeeStatus != "due":
+		return nil, &fee.InputError{Field: "ref", Message: label + "免收規費"}
 	}
 	ch := s.charge(ctx, c)
 	return &ch, nil

@@ -275,3 +275,27 @@ func TestTwoCountersCollectOneCopyAtOnce(t *testing.T) {
 		t.Errorf("copy fee status %q", status)
 	}
 }
+
+// TestPendingFeesListStaysShort: copies never paid for pile up over the
+// years; the issue form lists the oldest 30 and says so.
+func TestPendingFeesListStaysShort(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.loggedIn("clerk")
+	copyURL, _ := issuedCopy(t, e, clerk)
+	var docID int64
+	e.DB.QueryRow(context.Background(), `SELECT doc_id FROM archive_copies WHERE id = ?`, strings.TrimPrefix(copyURL, "/archive/copies/")).Scan(&docID)
+	for i := range 31 {
+		if st, _, _ := clerk.post(fmt.Sprintf("/archive/docs/%d/copies", docID), url.Values{"pages": {"1"}, "applicant_name": {"王大明"},
+			"purpose": {fmt.Sprint("辦理繼承 ", i)}}, true); st != http.StatusSeeOther {
+			t.Fatalf("copy %d: %d", i, st)
+		}
+	}
+	_, body := e.loggedIn("cashier").get("/fees")
+	if n := strings.Count(body, `href="/fees?ref=archive_copy%3a`); n != 30 {
+		t.Errorf("the form lists %d pending copies of 32, want the oldest 30", n)
+	}
+	contains(t, body, "最早的 30 件", "申請書影本 115-000001")
+	if strings.Contains(body, "申請書影本 115-000032") {
+		t.Error("the newest copy is listed instead of the oldest")
+	}
+}

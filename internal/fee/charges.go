@@ -25,8 +25,8 @@ type Charge struct {
 
 // A ChargeSource keeps one kind of charge.
 type ChargeSource interface {
-	// Pending lists the charges due at officeID, oldest first.
-	Pending(ctx context.Context, officeID int64) ([]Charge, error)
+	// Pending lists at most limit charges due at officeID, oldest first.
+	Pending(ctx context.Context, officeID int64, limit int) ([]Charge, error)
 	// Due returns charge id if it is due at officeID, or an *InputError saying
 	// why it is not.
 	Due(ctx context.Context, officeID, id int64) (*Charge, error)
@@ -86,8 +86,13 @@ func (s *Service) collect(ctx context.Context, officeID int64, ref string, req *
 	return c, nil
 }
 
+// pendingShown is how many pending charges the issue form lists: a fee never
+// collected (the citizen left) stays pending, and the list must not grow with
+// the years.
+const pendingShown = 30
+
 // pendingCharges lists every source's charges due at the office, for the
-// issue form's side list; kinds in a fixed order.
+// issue form's side list; kinds in a fixed order, at most pendingShown.
 func (s *Service) pendingCharges(ctx context.Context, officeID int64) ([]Charge, error) {
 	kinds := make([]string, 0, len(s.Charges))
 	for k := range s.Charges {
@@ -96,7 +101,10 @@ func (s *Service) pendingCharges(ctx context.Context, officeID int64) ([]Charge,
 	sort.Strings(kinds)
 	var out []Charge
 	for _, k := range kinds {
-		cs, err := s.Charges[k].Pending(ctx, officeID)
+		if len(out) >= pendingShown {
+			break
+		}
+		cs, err := s.Charges[k].Pending(ctx, officeID, pendingShown-len(out))
 		if err != nil {
 			return nil, fmt.Errorf("fee: pending %s charges: %w", k, err)
 		}

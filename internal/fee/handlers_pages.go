@@ -63,10 +63,12 @@ type IssuePage struct {
 	Counter   string
 	Charge    *Charge // what another subsystem recorded as due, collected by this receipt
 	Pending   []Charge
-	Quote     *Quote
-	Error     string
-	Mine      []*Receipt
-	MineTotal int64
+	// PendingCapped: more are pending than the form lists.
+	PendingCapped bool
+	Quote         *Quote
+	Error         string
+	Mine          []*Receipt
+	MineTotal     int64
 }
 
 const formRows = 6
@@ -113,6 +115,7 @@ func (h *Handlers) issuePage(r *http.Request, p *IssuePage) error {
 	if p.Pending, err = h.Svc.pendingCharges(ctx, u.OfficeID); err != nil {
 		return err
 	}
+	p.PendingCapped = len(p.Pending) >= pendingShown
 	mine, err := h.Svc.List(ctx, ListFilter{OfficeID: u.OfficeID, Day: today, ClerkID: u.ID})
 	if err != nil {
 		return err
