@@ -123,31 +123,39 @@ func (s *Store) refreshShipped(ctx context.Context, f *Form, sf SeedForm) (added
 		return false, err
 	}
 	sys := audit.Actor{Username: "system"}
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		// Servers starting together update a form one at a time: the row
-		// lock on PostgreSQL, the write lock on SQLite.
-		if _, err := tx.Exec(ctx, `UPDATE forms SET updated_at = updated_at WHERE id = ?`, f.ID); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT spec, created_by FROM form_versions WHERE form_id = ? ORDER BY version_no`, f.ID)
+	// needed reads the form's versions: true when only the system wrote them
+	// and the latest differs from the shipped template.
+	needed := func(q db.Querier) (bool, error) {
+		rows, err := q.Query(ctx, `SELECT spec, created_by FROM form_versions WHERE form_id = ? ORDER BY version_no`, f.ID)
 		if err != nil {
-			return err
+			return false, err
 		}
 		defer rows.Close()
 		latest, people := "", false
 		for rows.Next() {
 			var spec, by string
 			if err := rows.Scan(&spec, &by); err != nil {
-				return err
+				return false, err
 			}
 			latest, people = spec, people || by != sys.Username
 		}
-		if err := rows.Err(); err != nil {
+		return !people && latest != "" && latest != want, rows.Err()
+	}
+	// Every start asks; only a form that needs the new version takes a write
+	// transaction (one fsync each), so a start without a correction writes
+	// nothing.
+	if ok, err := needed(s.DB); err != nil || !ok {
+		return false, err
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// Servers starting together update a form one at a time (the row
+		// lock on PostgreSQL, the write lock on SQLite); the second finds it
+		// done.
+		if _, err := tx.Exec(ctx, `UPDATE forms SET updated_at = updated_at WHERE id = ?`, f.ID); err != nil {
 			return err
 		}
-		rows.Close()
-		if people || latest == "" || latest == want {
-			return nil
+		if ok, err := needed(tx); err != nil || !ok {
+			return err
 		}
 		_, err = s.addVersion(ctx, tx, sys, f, nv, false)
 		added = err == nil
