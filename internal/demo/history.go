@@ -151,3 +151,26 @@ func (h *History) Logf(format string, args ...any) {
 		fmt.Fprintf(h.Log, format+"\n", args...)
 	}
 }
+
+// EachDay calls gen for every office day of h after last (an ISO date; ""
+// for all), in order, with a random source seeded by the day and salt, so a
+// resumed run makes the same days an uninterrupted one would. gen returns
+// how many rows of what it made; progress is logged every 20 days.
+func (h *History) EachDay(last string, salt uint64, what string, gen func(day time.Time, rng *rand.Rand) (int, error)) error {
+	start, made := time.Now(), 0
+	for di, day := range h.Days {
+		iso := rocdate.ISO(day)
+		if iso <= last {
+			continue
+		}
+		n, err := gen(day, rand.New(rand.NewPCG(uint64(day.Unix()), salt)))
+		if err != nil {
+			return fmt.Errorf("%s of %s: %w", what, iso, err)
+		}
+		made += n
+		if di%20 == 0 || di == len(h.Days)-1 {
+			h.Logf("%s: %s, %d made (%.0f/s)", what, iso, made, float64(made)/time.Since(start).Seconds())
+		}
+	}
+	return nil
+}

@@ -58,23 +58,9 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 	for _, w := range historyMix {
 		total += w.weight
 	}
-	start, made := time.Now(), 0
-	for di, day := range h.Days {
-		iso := rocdate.ISO(day)
-		if iso <= last {
-			continue
-		}
-		rng := rand.New(rand.NewPCG(uint64(day.Unix()), 1100))
-		n, err := generateReceiptDay(ctx, d, h, sched, day, rng, total)
-		if err != nil {
-			return fmt.Errorf("receipts of %s: %w", iso, err)
-		}
-		made += n
-		if di%20 == 0 || di == len(h.Days)-1 {
-			h.Logf("receipts: %s, %d made (%.0f/s)", iso, made, float64(made)/time.Since(start).Seconds())
-		}
-	}
-	return nil
+	return h.EachDay(last, 1100, "receipts", func(day time.Time, rng *rand.Rand) (int, error) {
+		return generateReceiptDay(ctx, d, h, sched, day, rng, total)
+	})
 }
 
 func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *Schedule, day time.Time, rng *rand.Rand, mixTotal int) (int, error) {

@@ -2,7 +2,6 @@ package notice
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
-	"ebazhao/internal/platform/seqno"
 )
 
 // historyInput draws a document as clerks issue them: mostly one-time notices,
@@ -51,23 +49,9 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 	if err := d.QueryRow(ctx, `SELECT COALESCE(MAX(d.issued_on), '') FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.version = 1 WHERE v.reason = '產生'`).Scan(&last); err != nil {
 		return err
 	}
-	start, made := time.Now(), 0
-	for di, day := range h.Days {
-		iso := rocdate.ISO(day)
-		if iso <= last {
-			continue
-		}
-		rng := rand.New(rand.NewPCG(uint64(day.Unix()), 80))
-		n, err := s.generateDay(ctx, h, day, rng)
-		if err != nil {
-			return fmt.Errorf("documents of %s: %w", iso, err)
-		}
-		made += n
-		if di%20 == 0 || di == len(h.Days)-1 {
-			h.Logf("documents: %s, %d made (%.0f/s)", iso, made, float64(made)/time.Since(start).Seconds())
-		}
-	}
-	return nil
+	return h.EachDay(last, 80, "documents", func(day time.Time, rng *rand.Rand) (int, error) {
+		return s.generateDay(ctx, h, day, rng)
+	})
 }
 
 func (s *Service) generateDay(ctx context.Context, h *demo.History, day time.Time, rng *rand.Rand) (int, error) {
@@ -93,36 +77,9 @@ func (s *Service) generateDay(ctx context.Context, h *demo.History, day time.Tim
 			rows = append(rows, row{c, dr, demo.At(rng, day)})
 		}
 	}
-	year := rocdate.Year(day)
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for _, r := range rows {
-			c := &r.d.Content
-			body, err := json.Marshal(c)
-			if err != nil {
-				return err
-			}
-			n, err := seqno.Next(ctx, tx, seqno.Scope("doc."+string(c.Input.Kind), r.clerk.OfficeID, year))
-			if err != nil {
-				return err
-			}
-			deadline := c.Facts.NoticeDeadline
-			switch c.Input.Kind {
-			case KindReminder:
-				deadline = c.Facts.ReminderDeadline
-			case KindFine:
-				deadline = c.Facts.Deadline
-			}
-			ts := db.FormatTime(r.at)
-			var id int64
-			if err := tx.QueryRow(ctx, `INSERT INTO documents (office_id, kind, subtype, item, roc_year, seq, doc_no, recipient_id_no, recipient_name,
-				template_id, version, status, deadline, amount, calendar_version, issued_by, counter_id, issued_on, issued_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'issued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				r.clerk.OfficeID, string(c.Input.Kind), c.Input.Subtype, c.Input.Item, year, n, DocNo(r.d.Office, c.Input.Kind, year, n), c.Recipient.IDNo, c.Recipient.Name,
-				c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion, r.clerk.UserID, r.clerk.CounterID, rocdate.ISO(day), ts, ts).Scan(&id); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO document_versions (document_id, version, content, reason, created_by, created_at) VALUES (?, 1, ?, '產生', ?, ?)`,
-				id, string(body), r.clerk.UserID, ts); err != nil {
+			if _, _, err := storeIssued(ctx, tx, r.d, r.clerk, day, r.at, "產生"); err != nil {
 				return err
 			}
 		}

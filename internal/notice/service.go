@@ -157,6 +157,47 @@ func DocNo(off *office.Office, kind Kind, rocYear int, seq int64) string {
 	return fmt.Sprintf("%s%s%s字第%03d%07d號", city, district, info.Word, rocYear, seq)
 }
 
+// storeIssued numbers the prepared document d in the clerk's office and
+// stores it, issued on day issue at time at, with its first version: the one
+// path for a counter's Issue and for generated history.
+func storeIssued(ctx context.Context, tx *db.Tx, d *draft, clerk Clerk, issue, at time.Time, reason string) (id int64, docNo string, err error) {
+	c := &d.Content
+	body, err := json.Marshal(c)
+	if err != nil {
+		return 0, "", err
+	}
+	year := rocdate.Year(issue)
+	n, err := seqno.Next(ctx, tx, seqno.Scope("doc."+string(c.Input.Kind), clerk.OfficeID, year))
+	if err != nil {
+		return 0, "", err
+	}
+	docNo = DocNo(d.Office, c.Input.Kind, year, n)
+	var counter any
+	if clerk.CounterID != 0 {
+		counter = clerk.CounterID
+	}
+	deadline := c.Facts.NoticeDeadline
+	switch c.Input.Kind {
+	case KindReminder:
+		deadline = c.Facts.ReminderDeadline
+	case KindFine:
+		deadline = c.Facts.Deadline
+	}
+	ts := db.FormatTime(at)
+	if err := tx.QueryRow(ctx, `INSERT INTO documents (office_id, kind, subtype, item, roc_year, seq, doc_no, recipient_id_no, recipient_name,
+		template_id, version, status, deadline, amount, calendar_version, issued_by, counter_id, issued_on, issued_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'issued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		clerk.OfficeID, string(c.Input.Kind), c.Input.Subtype, c.Input.Item, year, n, docNo, c.Recipient.IDNo, c.Recipient.Name,
+		c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion, clerk.UserID, counter, rocdate.ISO(issue), ts, ts).Scan(&id); err != nil {
+		return 0, "", err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO document_versions (document_id, version, content, reason, created_by, created_at) VALUES (?, 1, ?, ?, ?, ?)`,
+		id, string(body), reason, clerk.UserID, ts); err != nil {
+		return 0, "", err
+	}
+	return id, docNo, nil
+}
+
 // Issue validates, computes, numbers and stores a document in one transaction.
 func (s *Service) Issue(ctx context.Context, clerk Clerk, in Input) (*Document, error) {
 	issue := s.Today()
@@ -165,41 +206,12 @@ func (s *Service) Issue(ctx context.Context, clerk Clerk, in Input) (*Document, 
 		return nil, err
 	}
 	c := &d.Content
-	body, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
 	now := s.now()
-	year := rocdate.Year(issue)
 	var id int64
 	var docNo string
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		n, err := seqno.Next(ctx, tx, seqno.Scope("doc."+string(c.Input.Kind), clerk.OfficeID, year))
-		if err != nil {
-			return err
-		}
-		docNo = DocNo(d.Office, c.Input.Kind, year, n)
-		var counter any
-		if clerk.CounterID != 0 {
-			counter = clerk.CounterID
-		}
-		deadline := c.Facts.NoticeDeadline
-		switch c.Input.Kind {
-		case KindReminder:
-			deadline = c.Facts.ReminderDeadline
-		case KindFine:
-			deadline = c.Facts.Deadline
-		}
-		ts := db.FormatTime(now)
-		if err := tx.QueryRow(ctx, `INSERT INTO documents (office_id, kind, subtype, item, roc_year, seq, doc_no, recipient_id_no, recipient_name,
-			template_id, version, status, deadline, amount, calendar_version, issued_by, counter_id, issued_on, issued_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'issued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			clerk.OfficeID, string(c.Input.Kind), c.Input.Subtype, c.Input.Item, year, n, docNo, c.Recipient.IDNo, c.Recipient.Name,
-			c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion, clerk.UserID, counter, rocdate.ISO(issue), ts, ts).Scan(&id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO document_versions (document_id, version, content, reason, created_by, created_at) VALUES (?, 1, ?, '開立', ?, ?)`,
-			id, string(body), clerk.UserID, ts); err != nil {
+		var err error
+		if id, docNo, err = storeIssued(ctx, tx, d, clerk, issue, now, "開立"); err != nil {
 			return err
 		}
 		if err := rememberRecipient(ctx, tx, clerk.UserID, c.Recipient, now); err != nil {

@@ -23,14 +23,10 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 		return err
 	}
 	weights := []int{0, 2, 4, 10, 34, 50} // index = level
-	start, made := time.Now(), 0
-	for di, day := range h.Days {
-		iso := rocdate.ISO(day)
-		if iso <= last {
-			continue
-		}
-		rng := rand.New(rand.NewPCG(uint64(day.Unix()), 7250))
+	return h.EachDay(last, 7250, "rating windows", func(day time.Time, rng *rand.Rand) (int, error) {
+		iso, made := rocdate.ISO(day), 0
 		err := d.InTx(ctx, func(tx *db.Tx) error {
+			made = 0
 			for _, o := range h.Offices {
 				staff := h.Staff[o.ID]
 				visits := demo.Count(rng, float64(demo.CityVisitsPerDay)*h.Factor/float64(len(h.Offices)))
@@ -145,12 +141,6 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 			}
 			return nil
 		})
-		if err != nil {
-			return fmt.Errorf("ratings of %s: %w", iso, err)
-		}
-		if di%20 == 0 || di == len(h.Days)-1 {
-			h.Logf("ratings: %s, %d windows (%.0f/s)", iso, made, float64(made)/time.Since(start).Seconds())
-		}
-	}
-	return nil
+		return made, err
+	})
 }
