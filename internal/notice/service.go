@@ -157,6 +157,18 @@ func DocNo(off *office.Office, kind Kind, rocYear int, seq int64) string {
 	return fmt.Sprintf("%s%s%s字第%03d%07d號", city, district, info.Word, rocYear, seq)
 }
 
+// deadline is the date the document's kind sets: the notice's, the
+// reminder's, or the fine's payment deadline.
+func (c *Content) deadline() string {
+	switch c.Input.Kind {
+	case KindReminder:
+		return c.Facts.ReminderDeadline
+	case KindFine:
+		return c.Facts.Deadline
+	}
+	return c.Facts.NoticeDeadline
+}
+
 // storeIssued numbers the prepared document d in the clerk's office and
 // stores it, issued on day issue at time at, with its first version: the one
 // path for a counter's Issue and for generated history.
@@ -176,13 +188,7 @@ func storeIssued(ctx context.Context, tx *db.Tx, d *draft, clerk Clerk, issue, a
 	if clerk.CounterID != 0 {
 		counter = clerk.CounterID
 	}
-	deadline := c.Facts.NoticeDeadline
-	switch c.Input.Kind {
-	case KindReminder:
-		deadline = c.Facts.ReminderDeadline
-	case KindFine:
-		deadline = c.Facts.Deadline
-	}
+	deadline := c.deadline()
 	ts := db.FormatTime(at)
 	if err := tx.QueryRow(ctx, `INSERT INTO documents (office_id, kind, subtype, item, roc_year, seq, doc_no, recipient_id_no, recipient_name,
 		template_id, version, status, deadline, amount, calendar_version, issued_by, counter_id, issued_on, issued_at, updated_at)
@@ -310,13 +316,7 @@ func (s *Service) Amend(ctx context.Context, clerk Clerk, id int64, in Input, re
 	}
 	now := db.FormatTime(s.now())
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		deadline := c.Facts.NoticeDeadline
-		switch c.Input.Kind {
-		case KindReminder:
-			deadline = c.Facts.ReminderDeadline
-		case KindFine:
-			deadline = c.Facts.Deadline
-		}
+		deadline := c.deadline()
 		res, err := tx.Exec(ctx, `UPDATE documents SET version = version + 1, subtype = ?, item = ?, recipient_id_no = ?, recipient_name = ?,
 			template_id = ?, deadline = ?, amount = ?, calendar_version = ?, updated_at = ? WHERE id = ? AND version = ? AND status = 'issued'`,
 			c.Input.Subtype, c.Input.Item, c.Recipient.IDNo, c.Recipient.Name, c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion,
