@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"ebazhao/internal/fee"
 	"ebazhao/internal/legal"
+	"ebazhao/internal/platform/clock"
 )
 
 // calc runs one legal calculator: a JSON object on in, a JSON object on out.
@@ -27,7 +27,7 @@ func calc(args []string, in io.Reader, out io.Writer) int {
 		return 1
 	}
 	if args[0] == "fees" { // 戶政規費: the schedule is embedded, no database needed
-		q, err := fee.Calc(body, time.Now())
+		q, err := fee.Calc(body, clock.System().Now())
 		if err != nil {
 			msg := err.Error()
 			if !fee.IsInputError(err) {

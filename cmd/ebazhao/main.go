@@ -22,6 +22,7 @@ import (
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 )
 
@@ -122,6 +123,9 @@ func serve(ctx context.Context, args []string) error {
 	app.ServeFlags(fs, &c)
 	fs.Parse(args)
 	log := newLogger(c.LogFormat)
+	if at, ok := clock.Shifted(); ok {
+		log.Warn("the clock is shifted for testing: business dates are not today's", "env", clock.EnvTestNow, "started_at", at)
+	}
 	d, err := app.OpenDB(ctx, c)
 	if err != nil {
 		return err
@@ -233,7 +237,7 @@ func seedDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	if *scale != "demo" {
-		opts := app.ScaleOptions{People: demo.Scales[*scale], Years: *years, ArchiveDocs: *archiveDocs, Today: time.Now(), Log: os.Stderr}
+		opts := app.ScaleOptions{People: demo.Scales[*scale], Years: *years, ArchiveDocs: *archiveDocs, Today: clock.System().Now(), Log: os.Stderr}
 		if opts.ArchiveDocs < 0 {
 			opts.ArchiveDocs = scaleArchiveDocs[*scale]
 		}
@@ -245,11 +249,11 @@ func seedDemo(ctx context.Context, args []string) error {
 				}
 			}
 		}
-		start := time.Now()
+		start := clock.Start()
 		if err := a.GenerateScale(ctx, opts); err != nil {
 			return err
 		}
-		fmt.Printf("%s-scale data generated in %s\n", *scale, time.Since(start).Round(time.Second))
+		fmt.Printf("%s-scale data generated in %s\n", *scale, start.Elapsed().Round(time.Second))
 	}
 	fmt.Println("demo data ready")
 	return nil

@@ -22,6 +22,7 @@ import (
 	"ebazhao/internal/app"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/seal"
 	"ebazhao/internal/seal/compare"
 	"ebazhao/internal/seal/sealbench"
@@ -164,7 +165,7 @@ func writePNG(path string, res *compare.Result) error {
 }
 
 func compareFiles(refPath, candPath string, opt compare.Options, details bool) (compareLine, *compare.Result, error) {
-	start := time.Now()
+	start := clock.Start()
 	ref, err := compare.Load(refPath)
 	if err != nil {
 		return compareLine{}, nil, err
@@ -178,7 +179,7 @@ func compareFiles(refPath, candPath string, opt compare.Options, details bool) (
 		return compareLine{}, nil, fmt.Errorf("%s: %w", refPath, err)
 	}
 	l := compareLine{Score: res.Score, Match: res.Match, Verdict: res.Verdict,
-		MS: math.Round(float64(time.Since(start).Microseconds())/100) / 10}
+		MS: math.Round(float64(start.Elapsed().Microseconds())/100) / 10}
 	if res.Verdict != compare.Poor || res.Features.RefInk > 0 {
 		a, s := res.AngleDeg, res.Scale
 		l.AngleDeg, l.Scale = &a, &s

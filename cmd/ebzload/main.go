@@ -29,6 +29,7 @@ import (
 
 	"ebazhao/internal/archive"
 	"ebazhao/internal/demo"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/seal/sealgen"
 )
 
@@ -282,7 +283,7 @@ func main() {
 	if *every > 0 {
 		go func() {
 			fmt.Printf("%-9s %8s %7s %9s %9s %9s %12s\n", "window", "count", "errors", "req/s", "p50 ms", "p99 ms", "server RSS")
-			from, t0 := 0, time.Now()
+			from, t0 := 0, clock.After(0)
 			for w := 1; ; w++ {
 				time.Sleep(time.Until(t0.Add(time.Duration(w) * *every)))
 				mu.Lock()
@@ -295,11 +296,11 @@ func main() {
 	}
 	one := func(c *clerk, rng *rand.Rand) {
 		k := pick(rng)
-		start := time.Now()
+		start := clock.Start()
 		st, err := k.run(c, rng)
-		samples <- sample{k.name, time.Since(start), err == nil && st < 400}
+		samples <- sample{k.name, start.Elapsed(), err == nil && st < 400}
 	}
-	start := time.Now()
+	start := clock.After(0)
 	end := start.Add(*dur)
 	var wg sync.WaitGroup
 	if *rate > 0 {
@@ -325,7 +326,7 @@ func main() {
 				defer wg.Done()
 				rng := rand.New(rand.NewPCG(uint64(w), 7))
 				c := clerks[w%len(clerks)]
-				for time.Now().Before(end) {
+				for !clock.Passed(end) {
 					one(c, rng)
 				}
 			}(w)

@@ -54,7 +54,7 @@ func New(d *db.DB, dataDir string, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{DB: d, DataDir: dataDir, Log: log, Fonts: pdf.Shared(""), Now: time.Now}
+	s := &Service{DB: d, DataDir: dataDir, Log: log, Fonts: pdf.Shared(""), Now: d.Now}
 	if dataDir != "" {
 		s.Blobs = blob.Default(dataDir)
 	}
@@ -68,7 +68,7 @@ func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return s.DB.Now()
 }
 
 func (s *Service) today() time.Time { return rocdate.Today(s.now()) }

@@ -177,8 +177,8 @@ func (s *Service) demoHistory(ctx context.Context) error {
 		return err
 	}
 	rng := mrand.New(mrand.NewPCG(113, 7))
-	realNow := time.Now()
-	defer func() { s.Now = time.Now }()
+	realNow, saved := s.now(), s.Now
+	defer func() { s.Now = saved }()
 	streets := []string{"崇德路三段", "文心路四段", "太原路二段", "大墩十街", "中興路一段", "環中路四段"}
 	for i := 0; i < 60; i++ {
 		p := people[i%len(people)]

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
@@ -125,7 +124,7 @@ func (h *Handlers) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Drafts": drafts, "Sent": sent, "Today": rocdate.ISO(rocdate.Today(time.Now()))}
+	data := map[string]any{"Drafts": drafts, "Sent": sent, "Today": rocdate.ISO(h.Svc.today())}
 	if u.Can(auth.AgencyManage) {
 		office := u.OfficeID
 		if u.Can(auth.CityWide) {
@@ -189,7 +188,7 @@ func (h *Handlers) loadForm(ctx context.Context, idNo, kindCode string) (*formDa
 	}
 	fd := &formData{Person: p, Kinds: Kinds, Kind: k, Groups: groupAgencies(list), Values: map[string]string{},
 		Checked: map[int64]bool{}, Accounts: map[int64]string{}}
-	today := rocdate.FormatShort(rocdate.Today(time.Now()))
+	today := rocdate.FormatShort(h.Svc.today())
 	for _, f := range k.Fields {
 		switch f.Prefill {
 		case FromHousehold:
@@ -310,7 +309,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.User(r)
 	h.Kit.Audit(r, "agency.application.view", "agency_application", fmt.Sprint(app.ID), app.SubjectIDNo, "ok", "")
-	data := map[string]any{"App": app, "CanAct": u.CanActOnOffice(app.OfficeID), "Today": rocdate.ISO(rocdate.Today(time.Now())),
+	data := map[string]any{"App": app, "CanAct": u.CanActOnOffice(app.OfficeID), "Today": rocdate.ISO(h.Svc.today()),
 		"CanRecord": u.Can(auth.AgencyManage) && u.CanActOnOffice(app.OfficeID)}
 	if h.TipsURL != nil {
 		data["TipsURL"] = h.TipsURL(app.Kind, app.SubjectIDNo)
@@ -326,7 +325,7 @@ func (h *Handlers) pdf(w http.ResponseWriter, r *http.Request) error {
 	if app.Status == StatusCancelled {
 		return web.Conflict("此申請書已取消，不能列印")
 	}
-	b, err := ApplicationPDF(h.Svc.Fonts, app, time.Now())
+	b, err := ApplicationPDF(h.Svc.Fonts, app, h.Svc.now())
 	if err != nil {
 		return err
 	}
@@ -440,7 +439,7 @@ func (h *Handlers) personData(r *http.Request) (map[string]any, *person.Person, 
 		return nil, nil, err
 	}
 	h.Kit.Audit(r, "agency.person.view", "person", p.IDNo, p.IDNo, "ok", "N加e status")
-	return map[string]any{"Person": p, "Apps": apps, "Today": rocdate.ISO(rocdate.Today(time.Now()))}, p, nil
+	return map[string]any{"Person": p, "Apps": apps, "Today": rocdate.ISO(h.Svc.today())}, p, nil
 }
 
 func (h *Handlers) personPage(w http.ResponseWriter, r *http.Request) error {

@@ -267,7 +267,7 @@ func (h *Handlers) signingKey(w http.ResponseWriter, r *http.Request) error {
 // statsFilter reads from, to (ROC or ISO dates), group and office.
 func (h *Handlers) statsFilter(r *http.Request) (StatsFilter, error) {
 	q := r.URL.Query()
-	today := rocdate.Today(time.Now())
+	today := h.Svc.today()
 	f := StatsFilter{From: time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), To: today, GroupBy: q.Get("group")}
 	var err error
 	if s := q.Get("from"); s != "" {

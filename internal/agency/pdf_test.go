@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/pdf/pdftest"
 )
@@ -70,7 +71,7 @@ func TestApplicationPDFFitsOneOrTwoPages(t *testing.T) {
 		{every, 4, []string{"台灣自來水公司第四區管理處東勢服務所", "機關（單位）", "簽名或蓋章", "（續）"}},
 	} {
 		app := f.send(f.moveTo("臺中市大里區中興路一段100號之5十二樓", c.codes...))
-		b, err = ApplicationPDF(fonts, app, time.Now())
+		b, err = ApplicationPDF(fonts, app, clock.System().Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func BenchmarkApplicationPDF(b *testing.B) {
 		app.Items = append(app.Items, &Item{CategoryName: "電力", AgencyName: "台灣電力公司台中區營業處", AccountLabel: "電號", AccountNo: "07-1234-5678"})
 	}
 	for b.Loop() {
-		if _, err := ApplicationPDF(fonts, app, time.Now()); err != nil {
+		if _, err := ApplicationPDF(fonts, app, clock.System().Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

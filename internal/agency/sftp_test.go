@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/clock"
 )
 
 // sftpEnv is a fixture with a generated daily file for 台電台中區營業處, a
@@ -248,7 +249,7 @@ func TestSFTPJailRefusesEscapesAndWrites(t *testing.T) {
 		"symlink": func() error { return c.Symlink("/etc/passwd", "new-link") },
 		"link":    func() error { return c.Link(e.file, "hard") },
 		"chmod":   func() error { return c.Chmod(e.file, 0o777) },
-		"chtimes": func() error { return c.Chtimes(e.file, time.Now(), time.Now()) },
+		"chtimes": func() error { return c.Chtimes(e.file, clock.System().Now(), clock.System().Now()) },
 	} {
 		err := op()
 		if err == nil {
@@ -305,7 +306,7 @@ func TestSFTPRefusesWrongKeysAndUsers(t *testing.T) {
 	}
 	// The server records a refusal after the client has seen it: wait for it.
 	var n int
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := clock.After(3 * time.Second); !clock.Passed(deadline); time.Sleep(20 * time.Millisecond) {
 		if n = e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'agency.sftp.login' AND outcome = 'denied'`); n >= 2 {
 			break
 		}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"ebazhao/internal/agency"
+	"ebazhao/internal/platform/rocdate"
 )
 
 // TestBrowserAgencyTicksThreeAgenciesAndOpensThePDF: the clerk opens the N加e
@@ -84,7 +84,7 @@ func TestBrowserAgencySupervisorPages(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("username"), "supervisor"),
 		chromedp.SendKeys(chromedp.ID("password"), "demo\n"),
 		chromedp.WaitVisible(chromedp.ID("home-q")))
-	from := time.Now().AddDate(0, 0, -70).Format("2006-01-02")
+	from := rocdate.ISO(rocdate.Today(e.DB.Now()).AddDate(0, 0, -70))
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/agency/stats?group=category&from="+from), chromedp.WaitVisible(chromedp.ID("stats")))
 	shot(t, ctx, "agency-stats")
 	if v := text(t, ctx, "#total-items"); v == "" || v == "0" {

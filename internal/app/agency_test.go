@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"ebazhao/internal/agency"
+	"ebazhao/internal/platform/rocdate"
 )
 
 var (
@@ -87,7 +88,7 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "遷入登記日期") || !strings.Contains(body, "臺中市北屯區崇德路三段1號") {
 		t.Fatalf("bad date: %d", st)
 	}
-	vals.Set("f_event_date", time.Now().Format("2006-01-02"))
+	vals.Set("f_event_date", rocdate.ISO(rocdate.Today(e.DB.Now())))
 	st, body, _ = clerk.post("/agency/applications", vals, true)
 	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "請填寫「台灣電力公司台中區營業處」的電號") {
 		t.Fatalf("missing account: %d", st)
@@ -190,9 +191,9 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 	}
 
 	// The next day the daily file is made and the file agency downloads it over SFTP.
-	realNow := time.Now
-	svc.Now = func() time.Time { return realNow().Add(24 * time.Hour) }
-	defer func() { svc.Now = realNow }()
+	tomorrow := e.DB.Now().Add(24 * time.Hour)
+	svc.Now = func() time.Time { return tomorrow }
+	defer func() { svc.Now = nil }()
 	if sum, err := svc.GenerateDue(context.Background()); err != nil || len(sum.Errs) > 0 {
 		t.Fatal(err, sum.Errs)
 	}
@@ -217,7 +218,7 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := "taipower_taichung_" + time.Now().Format("20060102") + ".csv"
+	name := "taipower_taichung_" + rocdate.Today(e.DB.Now()).Format("20060102") + ".csv" // the file of the day before the job ran, by Taipei's calendar
 	f, err := sc.Open(name)
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +245,7 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 	}
 
 	// Statistics count one application (份數) and three items (件數).
-	st, statsBody := clerk.get("/api/v1/agency/stats?group=agency&from=" + time.Now().AddDate(0, 0, -1).Format("2006-01-02"))
+	st, statsBody := clerk.get("/api/v1/agency/stats?group=agency&from=" + rocdate.ISO(rocdate.Today(e.DB.Now()).AddDate(0, 0, -1)))
 	var stats struct {
 		Total agency.StatsRow `json:"total"`
 		Rows  []agency.StatsRow
@@ -349,7 +350,7 @@ func TestAgencyStaffAPIIsIdempotent(t *testing.T) {
 	}
 	post := func(key string) (int, map[string]any, http.Header) {
 		b, _ := json.Marshal(map[string]any{"kind": "move", "person_id_no": "A123456789", "send": true,
-			"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": time.Now().Format("2006-01-02")},
+			"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
 			"agencies": []map[string]any{{"agency_id": tax}}})
 		req, _ := http.NewRequest("POST", e.Srv.URL+"/api/v1/agency/applications", bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
@@ -392,7 +393,7 @@ func TestAgencySignedScanUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(map[string]any{"kind": "move", "person_id_no": "A123456789", "send": true,
-		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": time.Now().Format("2006-01-02")},
+		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
 		"agencies": []map[string]any{{"agency_id": a.ID}}})
 	c.get("/agency")
 	req, _ := http.NewRequest("POST", e.Srv.URL+"/api/v1/agency/applications", bytes.NewReader(b))

@@ -58,6 +58,7 @@ func OpenDB(ctx context.Context, c Config) (*db.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.Clock = c.Clock
 	ms, err := migrations.All()
 	if err != nil {
 		d.Close()
@@ -80,6 +81,9 @@ func OpenDB(ctx context.Context, c Config) (*db.DB, error) {
 func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error) {
 	if err := c.CheckBlobs(ctx); err != nil { // --blobs / EBAZHAO_BLOBS
 		return nil, err
+	}
+	if c.Clock != nil {
+		d.Clock = c.Clock
 	}
 	if c.Policy.MaxFailures == 0 {
 		c.Policy = auth.DefaultPolicy()
@@ -113,7 +117,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	if err := a.Offices.SeedTaichung(ctx); err != nil {
 		return nil, fmt.Errorf("seed offices: %w", err)
 	}
-	if err := agency.SeedRegister(ctx, d, time.Now()); err != nil {
+	if err := agency.SeedRegister(ctx, d, d.Now()); err != nil {
 		return nil, fmt.Errorf("seed agency register: %w", err)
 	}
 	if err := a.ensureAdmin(ctx); err != nil {
@@ -290,7 +294,7 @@ type HomeCount struct {
 func (a *App) home(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	ctx := r.Context()
-	start, end := dayBounds(time.Now())
+	start, end := dayBounds(a.DB.Now())
 	var counts []HomeCount
 	count := func(label, href, q string, args ...any) {
 		var n int64

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ebazhao/internal/migrations"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 )
 
@@ -38,8 +39,8 @@ func (a *App) RunBackups(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		file := filepath.Join(dir, db.BackupName(a.DB.Engine, time.Now()))
-		start := time.Now()
+		file := filepath.Join(dir, db.BackupName(a.DB.Engine, a.DB.Now()))
+		start := clock.Start()
 		if err := a.DB.Backup(ctx, file); err != nil {
 			a.Log.Error("automatic backup failed", "file", file, "err", err)
 			timer.Reset(time.Hour) // retry sooner than a day
@@ -48,7 +49,7 @@ func (a *App) RunBackups(ctx context.Context) {
 		if err := db.RotateBackups(dir, pattern, a.Config.BackupKeep); err != nil {
 			a.Log.Error("backup rotation failed", "err", err)
 		}
-		a.Log.Info("automatic backup written", "file", file, "seconds", time.Since(start).Seconds())
+		a.Log.Info("automatic backup written", "file", file, "seconds", start.Elapsed().Seconds())
 		timer.Reset(every)
 	}
 }

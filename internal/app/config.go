@@ -12,6 +12,7 @@ import (
 
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 )
 
 // Config is everything the binary can be told, by flag or environment.
@@ -33,6 +34,9 @@ type Config struct {
 	SFTPAddr        string
 	AgencyFilesAt   string
 	AgencyFilesKeep int
+	// Clock is the one clock of the application (nil: the system clock, which
+	// EBAZHAO_TEST_NOW shifts). Every service reads it through the database.
+	Clock *clock.Clock
 }
 
 func env(name, def string) string {

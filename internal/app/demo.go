@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"ebazhao/internal/agency"
 	"ebazhao/internal/archive"
@@ -36,7 +35,7 @@ func (a *App) SeedDemo(ctx context.Context, password string, people int, out io.
 	if err := archive.SeedDemo(ctx, a.DB, a.Config.DataDir); err != nil {
 		return fmt.Errorf("demo archive: %w", err)
 	}
-	if err := rating.SeedDemo(ctx, a.DB, "xitun", time.Now()); err != nil {
+	if err := rating.SeedDemo(ctx, a.DB, "xitun", a.DB.Now()); err != nil {
 		return fmt.Errorf("demo ratings: %w", err)
 	}
 	info, err := agency.SeedDemo(ctx, a.DB, a.Config.DataDir)

@@ -24,6 +24,7 @@ import (
 
 	"ebazhao/internal/archive"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/rocdate"
@@ -72,9 +73,9 @@ func TestUploadOnAFullDisk(t *testing.T) {
 	}
 	big := archive.EncodeTIFF(pages)
 	fields := map[string]string{"office": fmt.Sprint(xitun), "item": "birth", "reg_date": "70.1.5", "persons": "A123456789 王大明 當事人"}
-	start := time.Now()
+	start := clock.Start()
 	st, body, _ := scanner.upload("/archive/docs", fields, "big.tif", big)
-	t.Logf("%d KB upload on %d KB free: %d in %s", len(big)>>10, free>>10, st, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d KB upload on %d KB free: %d in %s", len(big)>>10, free>>10, st, start.Elapsed().Round(time.Millisecond))
 	if st != http.StatusInsufficientStorage {
 		t.Fatalf("upload on a full disk: status %d, want 507", st)
 	}
@@ -117,7 +118,7 @@ func TestUploadOnAFullDisk(t *testing.T) {
 	}
 	events := countRows(t, d, `SELECT COUNT(*) FROM seal_events`)
 	scanner.get("/seals/p/A123456789/register")
-	today := rocdate.FormatShort(time.Now())
+	today := rocdate.FormatShort(clock.System().Today()) // the child server runs on the same (possibly shifted) system clock
 	st, body = scanner.postFiles("/seals/p/A123456789/events", map[string]string{"kind": "change", "date": today, "application_no": "DF-1"},
 		map[string][]byte{"imprint": imprint, "appearance": noisePNG(600, 600)})
 	if st != http.StatusInsufficientStorage {
@@ -179,7 +180,7 @@ func (s *smallDiskServer) log() string {
 // waiting up to wait: the log reaches the test through a pipe, copied
 // asynchronously, so it can trail the HTTP response it belongs to.
 func (s *smallDiskServer) logged(wait time.Duration, parts ...string) bool {
-	deadline := time.Now().Add(wait)
+	deadline := clock.After(wait)
 	for {
 		for _, line := range strings.Split(s.log(), "\n") {
 			all := true
@@ -190,7 +191,7 @@ func (s *smallDiskServer) logged(wait time.Duration, parts ...string) bool {
 				return true
 			}
 		}
-		if time.Now().After(deadline) {
+		if clock.Passed(deadline) {
 			return false
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -257,7 +258,7 @@ exec "$BIN" serve --demo --data "$DATA" --addr "$ADDR" $DBFLAG`
 		<-done
 	})
 	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := clock.After(90 * time.Second)
 	for {
 		select {
 		case err := <-done:
@@ -271,7 +272,7 @@ exec "$BIN" serve --demo --data "$DATA" --addr "$ADDR" $DBFLAG`
 				return s
 			}
 		}
-		if time.Now().After(deadline) {
+		if clock.Passed(deadline) {
 			t.Fatalf("the server did not come up:\n%s", s.log())
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -18,6 +18,7 @@ import (
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 )
@@ -147,10 +148,10 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := clock.After(15 * time.Second)
 	for {
 		st, body = clerk.get("/persons/A123456789")
-		if st == 200 || time.Now().After(deadline) {
+		if st == 200 || clock.Passed(deadline) {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)

@@ -8,14 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"ebazhao/internal/platform/clock"
+
 	"github.com/chromedp/chromedp"
 )
 
 func waitCount(t *testing.T, e *env, q string, want int) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := clock.After(15 * time.Second)
 	var n int
-	for time.Now().Before(deadline) {
+	for !clock.Passed(deadline) {
 		e.DB.QueryRow(t.Context(), q).Scan(&n)
 		if n >= want {
 			return
@@ -32,7 +34,7 @@ func TestBrowserClerkFindsFormAndPrintsPrefilled(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("username"), "clerk"),
 		chromedp.SendKeys(chromedp.ID("password"), "demo\n"),
 		chromedp.WaitVisible(chromedp.ID("home-q")))
-	start := time.Now()
+	start := clock.Start()
 	// Type part of the name: the ranked list appears while typing.
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/forms"), chromedp.WaitVisible(chromedp.ID("form-q")),
 		chromedp.SendKeys(chromedp.ID("form-q"), "戶籍登記申"),
@@ -47,7 +49,7 @@ func TestBrowserClerkFindsFormAndPrintsPrefilled(t *testing.T) {
 	shot(t, ctx, "form-household-application")
 	do(t, ctx, chromedp.SendKeys(chromedp.ID("person_a"), "A123456789\n"))
 	waitCount(t, e, `SELECT COALESCE(SUM(n), 0) FROM form_print_stats st JOIN forms f ON f.id = st.form_id WHERE f.code = 'household-application' AND st.mode = 'filled'`, 1)
-	t.Logf("found and printed 戶籍登記申請書 pre-filled in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("found and printed 戶籍登記申請書 pre-filled in %v", start.Elapsed().Round(time.Millisecond))
 
 	// The consent form (同意書) of the seed's 陳小姐 example, the same way.
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/forms"), chromedp.WaitVisible(chromedp.ID("form-q")),

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ebazhao/internal/notice"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -191,7 +192,7 @@ func TestDocumentsAPIBadInputIsChineseAndStoresNothing(t *testing.T) {
 	// A good request through the API: 201, numbered, with the computed fine.
 	st, m := noticeAPI(t, c, "POST", "/api/v1/documents", map[string]any{"kind": "fine", "subtype": "逾期申請", "item": "死亡登記",
 		"event_date": "2024-01-10", "registration_date": "2024-02-20", "recipient": map[string]any{"id_no": "A123456789"}})
-	if st != http.StatusCreated || m["amount"] != float64(300) || !strings.HasSuffix(fmt.Sprint(m["doc_no"]), fmt.Sprintf("%03d0000001號", rocdate.Year(time.Now()))) {
+	if st != http.StatusCreated || m["amount"] != float64(300) || !strings.HasSuffix(fmt.Sprint(m["doc_no"]), fmt.Sprintf("%03d0000001號", rocdate.Year(rocdate.Today(e.DB.Now())))) {
 		t.Fatalf("api issue: %d %v", st, m)
 	}
 	st, list := noticeAPI(t, c, "GET", "/api/v1/documents?person=A123456789", nil)
@@ -229,7 +230,7 @@ func TestBrowserClerkIssuesOneTimeNoticeFromQuickPackageAndOpensPDF(t *testing.T
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "clerk"), chromedp.SendKeys(chromedp.ID("password"), "demo\n"),
 		chromedp.WaitVisible(chromedp.ID("home-q")))
-	start := time.Now()
+	start := clock.Start()
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/documents/new?kind=onetime&package="+url.QueryEscape("出生登記")),
 		chromedp.WaitVisible(chromedp.ID("recipient_id_no")))
 	// The quick package checks its items; the clerk types the applicant's ID.
@@ -243,7 +244,7 @@ func TestBrowserClerkIssuesOneTimeNoticeFromQuickPackageAndOpensPDF(t *testing.T
 	noticeWaitValue(t, ctx, "#recipient_name", "王大明")
 	shot(t, ctx, "notice-onetime-form")
 	do(t, ctx, chromedp.WaitVisible(chromedp.ID("text")), chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("print")))
-	elapsed := time.Since(start)
+	elapsed := start.Elapsed()
 	shot(t, ctx, "notice-onetime-issued")
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	m := noticeDocLink.FindStringSubmatch(loc)
@@ -251,7 +252,7 @@ func TestBrowserClerkIssuesOneTimeNoticeFromQuickPackageAndOpensPDF(t *testing.T
 		t.Fatalf("after saving at %s", loc)
 	}
 	main := text(t, ctx, "main")
-	for _, w := range []string{"已開立一次告知單", fmt.Sprintf("中市西屯戶告字第%03d0000001號", rocdate.Year(time.Now())), "出生證明書正本"} {
+	for _, w := range []string{"已開立一次告知單", fmt.Sprintf("中市西屯戶告字第%03d0000001號", rocdate.Year(rocdate.Today(e.DB.Now()))), "出生證明書正本"} {
 		if !strings.Contains(main, w) {
 			t.Errorf("issued page lacks %q", w)
 		}
@@ -268,13 +269,13 @@ func TestBrowserClerkIssuesOneTimeNoticeFromQuickPackageAndOpensPDF(t *testing.T
 
 func noticeWaitValue(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := clock.After(10 * time.Second)
 	for {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+fmt.Sprintf("%q", sel)+`) || {}).value || ''`))
 		if err == nil && v == want {
 			return
 		}
-		if time.Now().After(deadline) {
+		if clock.Passed(deadline) {
 			t.Fatalf("%s value %q, want %q (%v)", sel, v, want, err)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -331,13 +332,13 @@ func noticeTextarea(t *testing.T, ctx context.Context) string {
 
 func noticeWaitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := clock.After(10 * time.Second)
 	for {
 		v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+fmt.Sprintf("%q", sel)+`) || {}).innerText || ''`))
 		if strings.Contains(v, want) || strings.Contains(noticeTextarea(t, ctx), want) {
 			return
 		}
-		if time.Now().After(deadline) {
+		if clock.Passed(deadline) {
 			t.Fatalf("%s lacks %q: %q", sel, want, v)
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -7,18 +7,19 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"ebazhao/internal/archive"
 	"ebazhao/internal/form"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
 )
@@ -386,7 +387,7 @@ func officeRequest(t *testing.T, c *client, method, path string, or officeRoute)
 		}
 		req, _ = http.NewRequest(method, c.e.Srv.URL+path, bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", fmt.Sprintf("office-test-%d", time.Now().UnixNano()))
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("office-test-%d", rand.Int64()))
 	} else {
 		f := url.Values{}
 		for k, v := range or.form {
@@ -458,7 +459,7 @@ func apiJSON(t *testing.T, c *client, method, path string, body any, out any) in
 	req, _ := http.NewRequest(method, c.e.Srv.URL+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-CSRF-Token", c.csrf)
-	req.Header.Set("Idempotency-Key", fmt.Sprintf("office-setup-%d", time.Now().UnixNano()))
+	req.Header.Set("Idempotency-Key", fmt.Sprintf("office-setup-%d", rand.Int64()))
 	resp, err := c.http.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -527,7 +528,7 @@ func xitunRecords(t *testing.T, e *env) map[string]string {
 		ID int64 `json:"id"`
 	}
 	apiJSON(t, clerk, "POST", "/api/v1/agency/applications", map[string]any{"kind": "move", "person_id_no": "A123456789", "send": false,
-		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": time.Now().Format("2006-01-02")},
+		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
 		"agencies": []map[string]any{{"agency_id": tax}}}, &app)
 	ids["agency"] = fmtInt(app.ID)
 	var item int64

@@ -11,6 +11,7 @@ import (
 	"ebazhao/internal/fee"
 	"ebazhao/internal/notice"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
 )
@@ -41,11 +42,11 @@ func (a *App) GenerateScale(ctx context.Context, o ScaleOptions) error {
 		if !run(step) {
 			return nil
 		}
-		start := time.Now()
+		start := clock.Start()
 		if err := f(); err != nil {
 			return fmt.Errorf("%s: %w", step, err)
 		}
-		fmt.Fprintf(o.Log, "== %s generated in %s\n", step, time.Since(start).Round(time.Second))
+		fmt.Fprintf(o.Log, "== %s generated in %s\n", step, start.Elapsed().Round(time.Second))
 		return nil
 	}
 	if err := timed("people", func() error { return demo.GeneratePeople(ctx, a.DB, o.People, o.Log) }); err != nil {

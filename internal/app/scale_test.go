@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"ebazhao/internal/app"
 	"ebazhao/internal/fee"
@@ -119,7 +118,7 @@ func TestGenerateScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	var last int64
-	year := rocdate.Year(time.Now())
+	year := rocdate.Year(rocdate.Today(d.Now()))
 	d.QueryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM fee_receipts WHERE office_id = ? AND roc_year = ?`, clerk.OfficeID, year).Scan(&last)
 	r, _, err := svc.Issue(ctx, fee.Clerk{User: clerk, Client: "test"}, fee.IssueRequest{Items: []fee.QuoteItem{{Item: "戶籍謄本"}}, Payment: "cash", IdempotencyKey: "after-generate"})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ebazhao/internal/platform/clock"
 )
 
 // TestSoakShort is the CI-sized soak: the counter's main requests at a steady
@@ -40,9 +42,9 @@ func TestSoakShort(t *testing.T) {
 	run := func(d time.Duration) {
 		tick := time.NewTicker(time.Second / rate)
 		defer tick.Stop()
-		end := time.Now().Add(d)
+		end := clock.After(d)
 		var wg sync.WaitGroup
-		for i := 0; time.Now().Before(end); i++ {
+		for i := 0; !clock.Passed(end); i++ {
 			<-tick.C
 			wg.Add(1)
 			go func(i int) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -16,7 +15,7 @@ import (
 // With EBAZHAO_SCREENSHOTS set it leaves a screenshot of each to look at.
 func TestBrowserTour(t *testing.T) {
 	e := newEnv(t)
-	if err := rating.SeedDemo(context.Background(), e.DB, "xitun", time.Now()); err != nil {
+	if err := rating.SeedDemo(context.Background(), e.DB, "xitun", e.DB.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := browser(t)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"ebazhao/internal/platform/clock"
+
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -35,8 +37,8 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // waitJS waits until the expression is true, across page loads.
 func waitJS(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	deadline := clock.After(15 * time.Second)
+	for !clock.Passed(deadline) {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){ try { return !!(`+js+`); } catch (e) { return false; } })()`))
 		if err == nil && v {
 			return
@@ -78,7 +80,7 @@ func TestBrowserVisitByKeyboardAlone(t *testing.T) {
 	}
 
 	// 1. Alt+V opens the workbench; the ID field has the focus.
-	began := time.Now()
+	began := clock.Start()
 	keys(t, ctx, "v", chromedp.ModifierAlt)
 	wantFocus(t, ctx, "visit-q")
 	shot(t, ctx, "visit-start")
@@ -183,7 +185,7 @@ func TestBrowserVisitByKeyboardAlone(t *testing.T) {
 	if n := dbCount(`SELECT COUNT(*) FROM visits WHERE person_id_no = 'A123456789' AND status = 'closed'`); n != 1 {
 		t.Fatalf("%d closed visits", n)
 	}
-	t.Logf("the whole visit, driven by keystrokes (with the checks in between): %s", time.Since(began).Round(100*time.Millisecond))
+	t.Logf("the whole visit, driven by keystrokes (with the checks in between): %s", began.Elapsed().Round(100*time.Millisecond))
 }
 
 // TestBrowserVisitScreenAccessibility: every control of the visit screen has

@@ -42,7 +42,7 @@ type Service struct {
 // poppler-utils and the CNS11643 fonts for certification marks.
 func NewService(d *db.DB, blobs blob.Store) *Service {
 	return &Service{DB: d, Blobs: blobs, Proc: &Processor{Limits: DefaultLimits(), PDF: Poppler{}},
-		Fonts: NewFonts(DefaultFontDir), DueAfter: 48 * time.Hour, Now: time.Now}
+		Fonts: NewFonts(DefaultFontDir), DueAfter: 48 * time.Hour, Now: d.Now}
 }
 
 // Item is a registration item (登記項目).

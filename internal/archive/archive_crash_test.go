@@ -19,6 +19,7 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/idno"
@@ -332,7 +333,7 @@ func archiveCrashCheck(t *testing.T, d *db.DB, l archiveCrashLayout, scans map[s
 // in progress), or after max.
 func waitForBlobWrite(root string, max time.Duration) {
 	tmp := filepath.Join(root, "tmp")
-	for end := time.Now().Add(max); time.Now().Before(end); {
+	for end := clock.After(max); !clock.Passed(end); {
 		if es, _ := os.ReadDir(tmp); len(es) > 0 {
 			return
 		}
@@ -357,7 +358,7 @@ func TestCrashWhileArchiving(t *testing.T) {
 		t.Fatal(err)
 	}
 	scans := archiveCrashSetup(t, d, l)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	rng := rand.New(rand.NewPCG(rand.Uint64(), 11))
 	const docs = `SELECT COUNT(*) FROM archive_docs`
 	for round := 1; round <= 3; round++ {
 		before := archiveCrashCount(t, d, docs)
@@ -367,10 +368,10 @@ func TestCrashWhileArchiving(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := clock.After(20 * time.Second)
 		target := before + 8 + rng.IntN(12)
 		for archiveCrashCount(t, d, docs) < target {
-			if time.Now().After(deadline) {
+			if clock.Passed(deadline) {
 				cmd.Process.Kill()
 				cmd.Wait()
 				t.Fatalf("round %d: the child archived too slowly (%d documents)", round, archiveCrashCount(t, d, docs))

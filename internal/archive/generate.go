@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -44,7 +45,7 @@ func GenPerson(i int) Person {
 
 // Run adds g.Docs documents in batches and returns how long it took.
 func (g *Generator) Run(ctx context.Context) (time.Duration, error) {
-	start := time.Now()
+	start := clock.Start()
 	rng := rand.New(rand.NewPCG(g.Seed, 1946))
 	var offices []int64
 	rows, err := g.DB.Query(ctx, `SELECT id FROM offices ORDER BY id`)
@@ -88,8 +89,8 @@ func (g *Generator) Run(ctx context.Context) (time.Duration, error) {
 		return 0, err
 	}
 	population := max(10, g.Docs/2) // each person is in about four documents
-	now := db.FormatTime(time.Now())
-	today := rocdate.ISO(rocdate.Today(time.Now()))
+	now := db.FormatTime(g.DB.Now())
+	today := rocdate.ISO(rocdate.Today(g.DB.Now()))
 	const batch = 400
 	for done := 0; done < g.Docs; {
 		n := min(batch, g.Docs-done)
@@ -163,7 +164,7 @@ func (g *Generator) Run(ctx context.Context) (time.Duration, error) {
 	} else if _, err := g.DB.Exec(ctx, `ANALYZE`); err != nil {
 		return 0, err
 	}
-	return time.Since(start), nil
+	return start.Elapsed(), nil
 }
 
 func sep(b *strings.Builder) {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -45,7 +47,7 @@ type ImportReject struct {
 // relative to dir. It is resumable: a file archived by an earlier run is found
 // by its hash and skipped. progress is called after each row.
 func (s *Service) Import(ctx context.Context, actor audit.Actor, dir, manifest string, progress func(done, total, pages int)) (*ImportReport, error) {
-	start := time.Now()
+	start := clock.Start()
 	f, err := os.Open(manifest)
 	if err != nil {
 		return nil, err
@@ -85,7 +87,7 @@ func (s *Service) Import(ctx context.Context, actor audit.Actor, dir, manifest s
 			progress(i+1, rep.Rows, rep.Pages)
 		}
 	}
-	rep.Took = time.Since(start)
+	rep.Took = start.Elapsed()
 	return rep, nil
 }
 
@@ -206,11 +208,11 @@ func Command(ctx context.Context, d *db.DB, dataDir string, args []string, stdou
 			}
 			actor.Username = *user
 		}
-		start := time.Now()
+		start := clock.Start()
 		rep, err := svc.Import(ctx, actor, *dir, *manifest, func(done, total, pages int) {
 			const width = 30
 			fill := width * done / max(1, total)
-			rate := float64(pages) / max(time.Since(start).Seconds(), 0.001)
+			rate := float64(pages) / max(start.Elapsed().Seconds(), 0.001)
 			fmt.Fprintf(stderr, "\r[%s%s] %d/%d 件  %d 頁  %.1f 頁/秒 ", strings.Repeat("#", fill), strings.Repeat(".", width-fill), done, total, pages, rate)
 		})
 		fmt.Fprintln(stderr)
@@ -229,7 +231,7 @@ func Command(ctx context.Context, d *db.DB, dataDir string, args []string, stdou
 		return err
 	case "generate":
 		docs := fs.Int("docs", 1_000_000, "documents to generate")
-		seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
+		seed := fs.Uint64("seed", rand.Uint64(), "random seed")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}

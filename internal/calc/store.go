@@ -59,7 +59,7 @@ func (s *Store) AddClosure(ctx context.Context, actor audit.Actor, city string, 
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO calendar_closures (city, day, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			city, rocdate.ISO(day), reason, nullID(actor.UserID), db.FormatTime(time.Now()))
+			city, rocdate.ISO(day), reason, nullID(actor.UserID), db.FormatTime(tx.Now()))
 		if db.IsUniqueViolation(err) {
 			return fmt.Errorf("%s %s 已登錄停止上班", city, rocdate.Format(day))
 		}
@@ -94,7 +94,7 @@ func (s *Store) LoadYears(ctx context.Context, actor audit.Actor, name string, c
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for _, y := range list {
 			if _, err := tx.Exec(ctx, `INSERT INTO calendar_years (year, source_name, csv, loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?)`,
-				y, name, string(csv), nullID(actor.UserID), db.FormatTime(time.Now())); err != nil {
+				y, name, string(csv), nullID(actor.UserID), db.FormatTime(tx.Now())); err != nil {
 				return err
 			}
 		}
@@ -181,7 +181,7 @@ func (s *Store) AddFineStandard(ctx context.Context, actor audit.Actor, officeID
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO fine_standards (office_id, name, law, effective, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			officeID, fs.Name, fs.Law, rocdate.ISO(fs.From.Time), string(body), nullID(actor.UserID), db.FormatTime(time.Now())).Scan(&id); err != nil {
+			officeID, fs.Name, fs.Law, rocdate.ISO(fs.From.Time), string(body), nullID(actor.UserID), db.FormatTime(tx.Now())).Scan(&id); err != nil {
 			return err
 		}
 		e := audit.For(actor, "fine_standard.add", "fine_standard", fmt.Sprint(id))
@@ -200,7 +200,7 @@ func (s *Store) Options(ctx context.Context, officeID int64, city string) (legal
 	if err != nil {
 		return legal.Options{}, err
 	}
-	return legal.Options{Calendar: cal, FineStandards: fs}, nil
+	return legal.Options{Calendar: cal, FineStandards: fs, Today: rocdate.Today(s.DB.Now())}, nil
 }
 
 func nullID(id int64) any {

@@ -10,6 +10,7 @@ import (
 
 	"ebazhao/internal/legal/calendar"
 	"ebazhao/internal/office"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -105,7 +106,7 @@ func NewHistory(ctx context.Context, d *db.DB, people int, years int, today time
 // hash matches '!'): they exist so generated receipts and documents have an
 // issuer at their own office, as real ones do.
 func (h *History) generateStaff(ctx context.Context, d *db.DB) error {
-	now := db.FormatTime(time.Now())
+	now := db.FormatTime(h.Today.Add(10 * time.Hour)) // generated staff exist from the generated day
 	return d.InTx(ctx, func(tx *db.Tx) error {
 		for _, o := range h.Offices {
 			for n := 1; n <= CountersPerOffice; n++ {
@@ -157,7 +158,7 @@ func (h *History) Logf(format string, args ...any) {
 // resumed run makes the same days an uninterrupted one would. gen returns
 // how many rows of what it made; progress is logged every 20 days.
 func (h *History) EachDay(last string, salt uint64, what string, gen func(day time.Time, rng *rand.Rand) (int, error)) error {
-	start, made := time.Now(), 0
+	start, made := clock.Start(), 0
 	for di, day := range h.Days {
 		iso := rocdate.ISO(day)
 		if iso <= last {
@@ -169,7 +170,7 @@ func (h *History) EachDay(last string, salt uint64, what string, gen func(day ti
 		}
 		made += n
 		if di%20 == 0 || di == len(h.Days)-1 {
-			h.Logf("%s: %s, %d made (%.0f/s)", what, iso, made, float64(made)/time.Since(start).Seconds())
+			h.Logf("%s: %s, %d made (%.0f/s)", what, iso, made, float64(made)/start.Elapsed().Seconds())
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ebazhao/internal/office"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -75,7 +76,7 @@ func GeneratePeople(ctx context.Context, d *db.DB, n int, log io.Writer) error {
 		return err
 	}
 	const perStmt, perTx = 500, 50_000
-	start := time.Now()
+	start := clock.Start()
 	for lo := have + 1; lo <= n; lo += perTx {
 		hi := min(lo+perTx-1, n)
 		err := d.InTx(ctx, func(tx *db.Tx) error {
@@ -103,7 +104,7 @@ func GeneratePeople(ctx context.Context, d *db.DB, n int, log io.Writer) error {
 			return fmt.Errorf("generate people %d–%d: %w", lo, hi, err)
 		}
 		if log != nil {
-			el := time.Since(start).Seconds()
+			el := start.Elapsed().Seconds()
 			fmt.Fprintf(log, "people %d/%d (%.0f/s)\n", hi, n, float64(hi-have)/el)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 )
@@ -90,7 +91,7 @@ func TestCrashWhileIssuing(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnvOn(t, d, true)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
+	rng := rand.New(rand.NewPCG(rand.Uint64(), 5))
 	for round := 1; round <= 3; round++ {
 		before := countReceipts(t, d)
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -99,10 +100,10 @@ func TestCrashWhileIssuing(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := clock.After(60 * time.Second)
 		target := before + 40 + rng.IntN(80)
 		for countReceipts(t, d) < target {
-			if time.Now().After(deadline) {
+			if clock.Passed(deadline) {
 				cmd.Process.Kill()
 				cmd.Wait()
 				t.Fatalf("round %d: the child issued too slowly (%d receipts)", round, countReceipts(t, d))

@@ -19,6 +19,7 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/web"
 	webassets "ebazhao/web"
 )
@@ -455,7 +456,7 @@ func TestPagesCashierAndSupervisor(t *testing.T) {
 }
 
 func mustDay(s string) time.Time {
-	d, err := ParseDay(s, time.Now())
+	d, err := ParseDay(s, clock.System().Now())
 	if err != nil {
 		panic(err)
 	}

@@ -10,29 +10,12 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/rocdate"
 )
-
-// clock is a settable time for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 // at returns the instant hh:mm on a Taipei civil day.
 func at(day time.Time, hh, mm int) time.Time {
@@ -45,7 +28,7 @@ type env struct {
 	ctx      context.Context
 	d        *db.DB
 	svc      *Service
-	clock    *clock
+	clock    *clock.Clock
 	office   *office.Office
 	other    *office.Office
 	counters []office.Counter
@@ -64,7 +47,8 @@ func newEnv(t testing.TB) *env {
 func newEnvOn(t testing.TB, d *db.DB, create bool) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, ctx: ctx, d: d, clock: &clock{t: at(rocdate.Date(2026, 11, 25), 9, 0)}, users: map[string]*auth.User{}, fonts: sharedFonts()}
+	e := &env{t: t, ctx: ctx, d: d, clock: clock.At(at(rocdate.Date(2026, 11, 25), 9, 0)), users: map[string]*auth.User{}, fonts: sharedFonts()}
+	d.Clock = e.clock // one clock for the service, the audit trail and the users
 	e.svc = NewService(d, e.fonts)
 	e.svc.Now = e.clock.Now
 	offices := &office.Store{DB: d}
@@ -110,7 +94,7 @@ func newEnvOn(t testing.TB, d *db.DB, create bool) *env {
 // user inserts an account directly (no password hashing: tests create many).
 func (e *env) user(username, name string, role auth.Role, officeID int64) *auth.User {
 	e.t.Helper()
-	now := db.FormatTime(time.Now())
+	now := db.FormatTime(e.d.Now())
 	if _, err := e.d.Exec(e.ctx, `INSERT INTO users (username, display_name, office_id, role, password_hash, must_change, password_changed_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'x', ?, ?, ?, ?)`, username, name, officeID, string(role), false, now, now, now); err != nil {
 		e.t.Fatal(err)

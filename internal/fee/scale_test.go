@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -23,7 +24,7 @@ func seedYear(b *testing.B, e *env, n int) ([]int64, time.Time) {
 	offices := []int64{e.office.ID, e.other.ID}
 	for i := len(offices); i < 29; i++ {
 		var id int64
-		now := db.FormatTime(time.Now())
+		now := db.FormatTime(e.d.Now())
 		if err := e.d.QueryRow(e.ctx, `INSERT INTO offices (code, name, city, district, created_at, updated_at) VALUES (?, ?, '臺中市', ?, ?, ?) RETURNING id`,
 			fmt.Sprintf("o%02d", i), fmt.Sprintf("第%d戶政事務所", i), fmt.Sprint(i), now, now).Scan(&id); err != nil {
 			b.Fatal(err)
@@ -106,9 +107,9 @@ func seedYear(b *testing.B, e *env, n int) ([]int64, time.Time) {
 
 func BenchmarkScale(b *testing.B) {
 	e := newEnv(b)
-	start := time.Now()
+	start := clock.Start()
 	offices, day := seedYear(b, e, *scale)
-	b.Logf("%d receipts generated in %s (%s)", *scale, time.Since(start).Round(time.Millisecond), e.d.Engine)
+	b.Logf("%d receipts generated in %s (%s)", *scale, start.Elapsed().Round(time.Millisecond), e.d.Engine)
 	b.Run("DayReport", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			if _, err := e.svc.Day(e.ctx, offices[i%len(offices)], day, 0); err != nil {

@@ -22,7 +22,7 @@ import (
 type Service struct {
 	DB    *db.DB
 	Fonts *pdf.Fonts
-	// Now is the clock (tests move it); nil means time.Now.
+	// Now is the clock (tests move it); nil means the database's clock.
 	Now func() time.Time
 	// OnIssue, if set, is called after a receipt is committed (the rating
 	// terminal at the counter wakes on it). It must return quickly; an error is
@@ -47,7 +47,7 @@ func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return s.DB.Now()
 }
 
 func (s *Service) today() time.Time { return rocdate.Today(s.now()) }

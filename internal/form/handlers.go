@@ -394,7 +394,7 @@ func (h *Handlers) render(r *http.Request, f *Form, pr PrintRequest) (*printed, 
 		}
 	}
 	officeName := u.OfficeName
-	p.body, err = WritePDF(h.Fonts, Render(sp, vals), PDFMeta{Edition: editionLabel(v), Office: officeName, Printed: time.Now()})
+	p.body, err = WritePDF(h.Fonts, Render(sp, vals), PDFMeta{Edition: editionLabel(v), Office: officeName, Printed: h.Store.now()})
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +483,7 @@ func (h *Handlers) versionPDF(w http.ResponseWriter, r *http.Request) error {
 		if cur, err := h.Store.InForce(r.Context(), f.ID, h.Store.Today()); err != nil || cur.ID != v.ID {
 			edition += "　非現行版本，僅供參考"
 		}
-		if body, err = WritePDF(h.Fonts, Render(sp, nil), PDFMeta{Edition: edition, Office: web.User(r).OfficeName, Printed: time.Now()}); err != nil {
+		if body, err = WritePDF(h.Fonts, Render(sp, nil), PDFMeta{Edition: edition, Office: web.User(r).OfficeName, Printed: h.Store.now()}); err != nil {
 			return err
 		}
 	}

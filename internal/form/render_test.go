@@ -61,7 +61,7 @@ func TestEveryTemplateRendersBlankAndFilled(t *testing.T) {
 			continue
 		}
 		t.Run(sf.Code, func(t *testing.T) {
-			meta := PDFMeta{Edition: "第1版", Office: "臺中市西屯區戶政事務所", Printed: time.Now()}
+			meta := PDFMeta{Edition: "第1版", Office: "臺中市西屯區戶政事務所", Printed: time.Date(2026, 12, 7, 9, 30, 0, 0, rocdate.Taipei)}
 			blank, err := WritePDF(fonts, Render(sf.Spec, nil), meta)
 			if err != nil {
 				t.Fatal(err)

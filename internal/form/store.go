@@ -111,14 +111,14 @@ func (v *Version) HasFile() bool { return v.FileSHA256 != "" }
 type Store struct {
 	DB    *db.DB
 	Blobs blob.Store       // uploaded form files
-	Now   func() time.Time // defaults to time.Now
+	Now   func() time.Time // nil: the database's clock
 }
 
 func (s *Store) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return s.DB.Now()
 }
 
 // Today is the current civil day in Taipei.

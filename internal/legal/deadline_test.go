@@ -3,6 +3,9 @@ package legal
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"ebazhao/internal/platform/rocdate"
 )
 
 func TestDeadline(t *testing.T) {
@@ -115,7 +118,7 @@ func TestRegistrationsList(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("names %v", got)
 	}
-	for _, r := range Registrations() {
+	for _, r := range Registrations(rocdate.Date(2026, time.December, 7)) {
 		if r.Name == "出生登記" && r.Period != "60日" {
 			t.Errorf("出生 period %q", r.Period)
 		}

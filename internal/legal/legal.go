@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ebazhao/internal/legal/calendar"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -55,7 +56,7 @@ func (o Options) today() time.Time {
 	if !o.Today.IsZero() {
 		return civil(o.Today)
 	}
-	return rocdate.Today(time.Now())
+	return clock.System().Today() // callers pass Today; this is the process clock
 }
 
 // InputError is an invalid input; Message is a Chinese sentence for the user.

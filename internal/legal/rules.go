@@ -173,7 +173,7 @@ type RegistrationInfo struct {
 
 // Registrations lists the registration kinds with their Chinese names, in the order
 // of 戶籍法.
-func Registrations() []RegistrationInfo {
+func Registrations(on time.Time) []RegistrationInfo {
 	rs := rules()
 	out := make([]RegistrationInfo, 0, len(rs.reg.Registrations))
 	for _, r := range rs.reg.Registrations {
@@ -183,7 +183,7 @@ func Registrations() []RegistrationInfo {
 				info.Bases = append(info.Bases, b)
 			}
 		}
-		if p, ok := r.period(LawNew, r.DefaultBasis, time.Now()); ok && !p.NoDeadline {
+		if p, ok := r.period(LawNew, r.DefaultBasis, on); ok && !p.NoDeadline {
 			info.Period = p.Period
 		}
 		out = append(out, info)

@@ -35,7 +35,7 @@ type Service struct {
 	// 作業規範 叁.四(一)). It runs on the request's goroutine after the commit and
 	// must not block; an error is logged, the document stays issued.
 	OnIssued func(ctx context.Context, doc Issued) error
-	// Now is the clock (tests set it); nil means time.Now.
+	// Now is the clock (tests set it); nil means the database's clock.
 	Now func() time.Time
 
 	seedMu sync.Mutex
@@ -55,7 +55,7 @@ func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return s.DB.Now()
 }
 
 // Today is the issue day (Taipei).

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/db"
@@ -105,7 +104,7 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, o *Office) error 
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		now := db.FormatTime(time.Now())
+		now := db.FormatTime(tx.Now())
 		err := tx.QueryRow(ctx, `INSERT INTO offices (code, name, city, district, address, phone, active, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.Code, o.Name, o.City, o.District, o.Address, o.Phone, true, now, now).Scan(&o.ID)
 		if db.IsUniqueViolation(err) {
@@ -127,7 +126,7 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, o *Office) error 
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE offices SET name = ?, city = ?, district = ?, address = ?, phone = ?, active = ?, updated_at = ? WHERE id = ?`,
-			o.Name, o.City, o.District, o.Address, o.Phone, o.Active, db.FormatTime(time.Now()), o.ID)
+			o.Name, o.City, o.District, o.Address, o.Phone, o.Active, db.FormatTime(tx.Now()), o.ID)
 		if err != nil {
 			return err
 		}

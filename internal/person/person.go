@@ -68,14 +68,14 @@ func (e *ValidationError) Error() string { return e.Err.Error() }
 func (e *ValidationError) Unwrap() error { return e.Err }
 
 // Validate normalizes p and checks it; errors are *ValidationError.
-func (p *Person) Validate() error {
-	if err := p.validate(); err != nil {
+func (p *Person) Validate(today time.Time) error {
+	if err := p.validate(today); err != nil {
 		return &ValidationError{Err: err}
 	}
 	return nil
 }
 
-func (p *Person) validate() error {
+func (p *Person) validate(today time.Time) error {
 	p.IDNo = idno.Normalize(p.IDNo)
 	if _, err := idno.Validate(p.IDNo); err != nil {
 		return err
@@ -95,7 +95,7 @@ func (p *Person) validate() error {
 	if p.Sex == "" {
 		p.Sex = idno.Sex(p.IDNo)
 	}
-	if !p.BirthDate.IsZero() && p.BirthDate.After(time.Now().Add(24*time.Hour)) {
+	if !p.BirthDate.IsZero() && p.BirthDate.After(today) {
 		return errors.New("出生日期不可晚於今天")
 	}
 	for _, a := range []*string{&p.AddrHousehold, &p.AddrBusiness, &p.AddrService, &p.AddrCurrent, &p.Phone, &p.Email} {
@@ -204,14 +204,14 @@ var ErrDuplicate = errors.New("此統一編號已建檔")
 
 // Create validates and stores p.
 func (s *Store) Create(ctx context.Context, actor audit.Actor, p *Person) error {
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(rocdate.Today(s.DB.Now())); err != nil {
 		return err
 	}
 	if p.OfficeID == 0 {
 		p.OfficeID = actor.OfficeID
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		now := time.Now()
+		now := tx.Now()
 		err := tx.QueryRow(ctx, `INSERT INTO persons (id_no, name, sex, birth_date, addr_household, addr_business, addr_service, addr_current,
 			phone, email, office_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.IDNo, p.Name, p.Sex, rocdate.ISO(p.BirthDate), p.AddrHousehold, p.AddrBusiness, p.AddrService, p.AddrCurrent,
@@ -232,14 +232,14 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, p *Person) error 
 // Update stores changes to p (the ID number itself never changes here: a
 // corrected ID is a registration matter, recorded as a new person).
 func (s *Store) Update(ctx context.Context, actor audit.Actor, p *Person) error {
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(rocdate.Today(s.DB.Now())); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE persons SET name = ?, sex = ?, birth_date = ?, addr_household = ?, addr_business = ?,
 			addr_service = ?, addr_current = ?, phone = ?, email = ?, updated_at = ? WHERE id = ?`,
 			p.Name, p.Sex, rocdate.ISO(p.BirthDate), p.AddrHousehold, p.AddrBusiness, p.AddrService, p.AddrCurrent,
-			p.Phone, p.Email, db.FormatTime(time.Now()), p.ID)
+			p.Phone, p.Email, db.FormatTime(tx.Now()), p.ID)
 		if err != nil {
 			return err
 		}

@@ -180,7 +180,7 @@ func (h *Handlers) filter(r *http.Request) (Filter, error) {
 	if u.Can(auth.CityWide) {
 		f.OfficeID, _ = strconv.ParseInt(q.Get("office"), 10, 64)
 	}
-	today := rocdate.Today(time.Now())
+	today := rocdate.Today(h.Svc.Now())
 	from, to := today.AddDate(0, 0, -29), today
 	if s := q.Get("from"); s != "" {
 		d, err := rocdate.Parse(s)

@@ -63,7 +63,7 @@ type Service struct {
 
 // New returns a service with the seed's defaults.
 func New(d *db.DB) *Service {
-	return &Service{DB: d, Cfg: Config{Window: 30 * time.Second, AlarmLevel: 1}, Now: time.Now, Hub: NewHub()}
+	return &Service{DB: d, Cfg: Config{Window: 30 * time.Second, AlarmLevel: 1}, Now: d.Now, Hub: NewHub()}
 }
 
 // Window is an open rating window.

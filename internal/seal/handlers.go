@@ -318,7 +318,7 @@ func (h *Handlers) comparison(w http.ResponseWriter, r *http.Request) error {
 	h.Kit.Audit(r, "seal.comparison.view", "seal_comparison", fmt.Sprint(c.ID), p.IDNo, "ok", "purpose="+c.Purpose)
 	return h.Kit.Render(w, r, "seal_compare", "印鑑比對結果", map[string]any{
 		"Person": p, "C": c, "Event": ev, "F": f, "Verdict": compare.Verdict(c.Verdict), "Threshold": compare.DefaultThreshold,
-		"Purposes": CertificatePurposes, "Fee": feeOn(time.Now()), "CoveragePct": f.Coverage * 100})
+		"Purposes": CertificatePurposes, "Fee": feeOn(h.Store.DB.Now()), "CoveragePct": f.Coverage * 100})
 }
 
 func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
@@ -418,7 +418,7 @@ func (h *Handlers) registerForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, ErrNotRegistered) {
 		return err
 	}
-	return h.Kit.Render(w, r, "seal_register", p.Name+" 印鑑登記", map[string]any{"Person": p, "Current": cur, "Today": rocdate.FormatShort(time.Now())})
+	return h.Kit.Render(w, r, "seal_register", p.Name+" 印鑑登記", map[string]any{"Person": p, "Current": cur, "Today": rocdate.FormatShort(rocdate.Today(h.Store.DB.Now()))})
 }
 
 func (h *Handlers) addEvent(w http.ResponseWriter, r *http.Request) error {

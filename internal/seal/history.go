@@ -9,6 +9,7 @@ import (
 
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/seal/sealgen"
@@ -45,7 +46,7 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start := clock.Start()
 	const perTx = 20_000
 	for lo := done; lo < cards; lo += perTx {
 		hi := min(lo+perTx, cards)
@@ -99,7 +100,7 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 		if err != nil {
 			return fmt.Errorf("seal registrations %d–%d: %w", lo+1, hi, err)
 		}
-		h.Logf("seals: %d/%d registrations (%.0f/s)", hi, cards, float64(hi-done)/time.Since(start).Seconds())
+		h.Logf("seals: %d/%d registrations (%.0f/s)", hi, cards, float64(hi-done)/start.Elapsed().Seconds())
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -101,7 +102,7 @@ type importRow struct {
 // registration (登記) unless the person already has one, later ones are
 // changes (變更), unless the manifest's kind column says otherwise.
 func (s *Store) Import(ctx context.Context, v *Vault, manifest string, opt ImportOptions) (*ImportReport, error) {
-	start := time.Now()
+	start := clock.Start()
 	if v == nil {
 		return nil, errors.New("seal import: the image vault is not available (seal key)")
 	}
@@ -112,7 +113,7 @@ func (s *Store) Import(ctx context.Context, v *Vault, manifest string, opt Impor
 		opt.ProgressEvery = 1000
 	}
 	if opt.Today.IsZero() {
-		opt.Today = rocdate.Today(time.Now())
+		opt.Today = rocdate.Today(s.DB.Now())
 	}
 	f, err := os.Open(manifest)
 	if err != nil {
@@ -152,7 +153,7 @@ func (s *Store) Import(ctx context.Context, v *Vault, manifest string, opt Impor
 				before := done / opt.ProgressEvery
 				done += len(group)
 				if opt.Progress != nil && done/opt.ProgressEvery > before {
-					fmt.Fprintf(opt.Progress, "seal import: %d of %d cards (%s)\n", done, len(rows), time.Since(start).Round(time.Second))
+					fmt.Fprintf(opt.Progress, "seal import: %d of %d cards (%s)\n", done, len(rows), start.Elapsed().Round(time.Second))
 				}
 				mu.Unlock()
 			}
@@ -182,7 +183,7 @@ func (s *Store) Import(ctx context.Context, v *Vault, manifest string, opt Impor
 			rep.Failed++
 		}
 	}
-	rep.Elapsed = time.Since(start)
+	rep.Elapsed = start.Elapsed()
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		a := audit.For(opt.Actor, "seal.import", "seal_import", filepath.Base(manifest))
 		a.Detail = fmt.Sprintf("manifest=%s imported=%d skipped=%d failed=%d", manifest, rep.Imported, rep.Skipped, rep.Failed)

@@ -24,10 +24,10 @@ import (
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/seal/sealgen"
 )
 
@@ -188,7 +188,7 @@ func counterEvent(ctx context.Context, s *Store, v *Vault, actor audit.Actor, of
 	case !errors.Is(err, ErrNotRegistered):
 		return err
 	}
-	e := &Event{PersonIDNo: person, Kind: kind, Date: rocdate.Today(time.Now()), OfficeID: officeID, ClerkName: actor.Username,
+	e := &Event{PersonIDNo: person, Kind: kind, Date: clock.System().Today(), OfficeID: officeID, ClerkName: actor.Username,
 		ApplicationNo: applicationNo, Source: "counter"}
 	if kind != Cancel {
 		for i, dst := range []*string{&e.ImprintRef, &e.AppearanceRef, &e.SignatureRef} {
@@ -411,7 +411,7 @@ func TestCrashWhileRegisteringSeals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
+	rng := rand.New(rand.NewPCG(rand.Uint64(), 9))
 	const events = `SELECT COUNT(*) FROM seal_events`
 	for round := 1; round <= 3; round++ {
 		before := countRows(t, d, events)
@@ -422,10 +422,10 @@ func TestCrashWhileRegisteringSeals(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := clock.After(20 * time.Second)
 		target := before + 30 + rng.IntN(60)
 		for countRows(t, d, events) < target {
-			if time.Now().After(deadline) {
+			if clock.Passed(deadline) {
 				cmd.Process.Kill()
 				cmd.Wait()
 				t.Fatalf("round %d: the child registered too slowly (%d events)", round, countRows(t, d, events))

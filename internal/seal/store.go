@@ -212,7 +212,7 @@ func addEventTx(ctx context.Context, tx *db.Tx, actor audit.Actor, e *Event) err
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.PersonIDNo, e.Kind, e.Date.Format("2006-01-02"), e.OfficeID, nullID(e.ClerkID), e.ClerkName,
 		e.ApplicationNo, e.ApplicationRef, e.ImprintRef, e.AppearanceRef, e.SignatureRef, e.Note, e.Source,
-		db.FormatTime(time.Now())).Scan(&e.ID)
+		db.FormatTime(tx.Now())).Scan(&e.ID)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (s *Store) AddComparison(ctx context.Context, actor audit.Actor, c *Compari
 			overlay_blob, ref_layer_blob, cand_layer_blob, score, verdict, angle_deg, scale, reason, features, elapsed_ms, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.PersonIDNo, c.EventID, c.OfficeID, nullID(c.UserID), c.Purpose, c.CandRef, c.OverlayRef, c.RefLayerRef, c.CandLayerRef,
-			c.Score, c.Verdict, c.AngleDeg, c.Scale, c.Reason, c.Features, c.ElapsedMS, db.FormatTime(time.Now())).Scan(&c.ID)
+			c.Score, c.Verdict, c.AngleDeg, c.Scale, c.Reason, c.Features, c.ElapsedMS, db.FormatTime(s.DB.Now())).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
@@ -304,7 +304,7 @@ func (s *Store) Refuse(ctx context.Context, actor audit.Actor, id int64, note st
 			return errAlreadyDecided
 		}
 		if _, err := tx.Exec(ctx, `UPDATE seal_comparisons SET decision = 'refused', decided_by = ?, decided_at = ? WHERE id = ?`,
-			nullID(actor.UserID), db.FormatTime(time.Now()), id); err != nil {
+			nullID(actor.UserID), db.FormatTime(s.DB.Now()), id); err != nil {
 			return err
 		}
 		a := audit.For(actor, "seal.refuse", "seal_comparison", fmt.Sprint(id))
@@ -362,7 +362,7 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, req IssueRequest) 
 	if req.Copies < 1 || req.Copies > 20 {
 		return nil, userErr("份數須為 1 至 20 份")
 	}
-	now := time.Now()
+	now := s.DB.Now()
 	cert := &Certificate{OfficeID: req.OfficeID, Purpose: req.Purpose, Applicant: req.Applicant, AgentName: strings.TrimSpace(req.AgentName),
 		Copies: req.Copies, FeeItem: "印鑑證明", FeeAmount: feeOn(now) * int64(req.Copies), FeeStatus: "due", Status: "issued",
 		IssuedBy: actor.UserID, IssuedByName: req.UserName, IssuedAt: now, ComparisonID: req.ComparisonID}
@@ -480,7 +480,7 @@ func (s *Store) Revoke(ctx context.Context, actor audit.Actor, id int64, reason 
 			return userErr("此印鑑證明已註銷")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE seal_certificates SET status = 'revoked', revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?`,
-			db.FormatTime(time.Now()), nullID(actor.UserID), reason, id); err != nil {
+			db.FormatTime(s.DB.Now()), nullID(actor.UserID), reason, id); err != nil {
 			return err
 		}
 		a := audit.For(actor, "seal.certificate.revoke", "seal_certificate", fmt.Sprint(id))

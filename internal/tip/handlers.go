@@ -174,7 +174,7 @@ func (h *Handlers) buildSheet(r *http.Request, sr SheetRequest) (*Sheet, *person
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &Sheet{Category: c, Day: h.Store.Today(), Registered: strings.TrimSpace(sr.Registered)}
+	s := &Sheet{Category: c, Day: h.Store.Today(), Printed: h.Store.now(), Registered: strings.TrimSpace(sr.Registered)}
 	if len([]rune(s.Registered)) > 30 {
 		return nil, nil, web.BadRequest("登記項目名稱過長")
 	}

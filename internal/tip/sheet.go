@@ -1,6 +1,7 @@
 package tip
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -17,8 +18,9 @@ type Sheet struct {
 	Day        time.Time // the registration day
 	Office     string    // the office's name
 	OfficeTel  string
-	PublicURL  string // where the tips are published
-	Registered string // e.g. 出生登記 (defaults to the category name + 登記)
+	PublicURL  string    // where the tips are published
+	Registered string    // e.g. 出生登記 (defaults to the category name + 登記)
+	Printed    time.Time // the instant printed (PDF metadata); zero: the registration day
 }
 
 const (
@@ -59,7 +61,7 @@ func (s *Sheet) WritePDF(fonts *pdf.Fonts) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.SetInfo("戶政貼心小叮嚀－"+s.Category.Name, "便民資訊", s.Office, time.Now())
+	d.SetInfo("戶政貼心小叮嚀－"+s.Category.Name, "便民資訊", s.Office, cmp.Or(s.Printed, s.Day))
 	d.AddPage()
 	var items []sheetItem
 	var size float64

@@ -121,7 +121,7 @@ func (s *Store) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return s.DB.Now()
 }
 
 // Today is the current civil day in Taipei.

@@ -20,6 +20,7 @@ import (
 	"ebazhao/internal/demo"
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/web"
@@ -83,12 +84,12 @@ func setup(b *testing.B) {
 			return
 		}
 		bench.people = benchPeople()
-		start := time.Now()
+		start := clock.Start()
 		if err := demo.GeneratePeople(ctx, d, bench.people, io.Discard); err != nil {
 			bench.err = err
 			return
 		}
-		b.Logf("register: %d generated people ready in %s", bench.people, time.Since(start).Round(time.Second))
+		b.Logf("register: %d generated people ready in %s", bench.people, start.Elapsed().Round(time.Second))
 		for i := 1; i <= 50; i++ {
 			bench.otherIDs = append(bench.otherIDs, demo.ScaleIDNo(i*(bench.people/50)))
 		}
@@ -178,13 +179,13 @@ func BenchmarkVisitScreens(b *testing.B) {
 				b.Fatalf("%s: %d %.300s", p.path, rec.Code, rec.Body.String())
 			}
 			b.ResetTimer()
-			start := time.Now()
+			start := clock.Start()
 			for i := 0; i < b.N; i++ {
 				if rec := do(p.session, "GET", p.path, nil); rec.Code != 200 {
 					b.Fatalf("%s: %d", p.path, rec.Code)
 				}
 			}
-			per := time.Since(start) / time.Duration(b.N)
+			per := start.Elapsed() / time.Duration(b.N)
 			b.ReportMetric(float64(per.Microseconds())/1000, "ms/op")
 			if per >= 50*time.Millisecond {
 				b.Errorf("%s took %s on average: over the 50 ms budget", p.name, per)
@@ -194,7 +195,7 @@ func BenchmarkVisitScreens(b *testing.B) {
 	// Starting a visit (scan the ID): alternating citizens, so each start also
 	// closes the previous visit — two audited writes and an insert.
 	b.Run("start-by-id", func(b *testing.B) {
-		start := time.Now()
+		start := clock.Start()
 		for i := 0; i < b.N; i++ {
 			id := "A123456789"
 			if i%2 == 0 {
@@ -205,7 +206,7 @@ func BenchmarkVisitScreens(b *testing.B) {
 				b.Fatalf("start %s: %d %.300s", id, rec.Code, rec.Body.String())
 			}
 		}
-		per := time.Since(start) / time.Duration(b.N)
+		per := start.Elapsed() / time.Duration(b.N)
 		b.ReportMetric(float64(per.Microseconds())/1000, "ms/op")
 		if per >= 50*time.Millisecond {
 			b.Errorf("starting a visit took %s on average", per)

@@ -39,7 +39,7 @@ type Deps struct {
 	Rating  *rating.Service // the receipt of a visit wakes its counter's terminal, as every receipt does
 	Fees    *fee.Service    // the application's fee service; nil: one of its own
 	DataDir string
-	Now     func() time.Time // nil: time.Now
+	Now     func() time.Time // nil: the database's clock
 }
 
 // Handlers serves the workbench.
@@ -89,7 +89,7 @@ func (h *Handlers) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
-	return time.Now()
+	return h.DB.Now()
 }
 
 // Routes registers the workbench routes. Each action route needs the

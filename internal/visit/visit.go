@@ -70,14 +70,14 @@ func (v *Visit) Minutes(now time.Time) int {
 // Store keeps visits.
 type Store struct {
 	DB  *db.DB
-	Now func() time.Time // nil: time.Now
+	Now func() time.Time // nil: the database's clock
 }
 
 func (s *Store) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return s.DB.Now()
 }
 
 const visitCols = `id, office_id, COALESCE(counter_id, 0), clerk_id, clerk_name, person_id_no, person_name, kind, day, started_at, ended_at, status`

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"time"
 
+	"ebazhao/internal/platform/clock"
+
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
@@ -159,7 +161,7 @@ func (s *Server) handleConn(ctx context.Context, nc net.Conn) {
 	if idle <= 0 {
 		idle = 10 * time.Minute
 	}
-	nc.SetDeadline(time.Now().Add(hs))
+	nc.SetDeadline(clock.After(hs))
 	var pmu sync.Mutex
 	principals := map[string]*Principal{} // by key fingerprint, for this connection
 	attempted := ""
@@ -212,7 +214,7 @@ func (s *Server) handleConn(ctx context.Context, nc net.Conn) {
 		return
 	}
 	// From here on the connection is closed after `idle` without SFTP traffic.
-	nc.SetReadDeadline(time.Now().Add(idle))
+	nc.SetReadDeadline(clock.After(idle))
 	s.log().Info("sftp: login", "user", p.User, "client", client, "key", p.Fingerprint)
 	if s.LoggedIn != nil {
 		s.LoggedIn(ctx, p, client)
@@ -267,7 +269,7 @@ type activity struct {
 
 func (a *activity) Read(b []byte) (int, error) {
 	n, err := a.ReadWriteCloser.Read(b)
-	a.nc.SetReadDeadline(time.Now().Add(a.idle))
+	a.nc.SetReadDeadline(clock.After(a.idle))
 	return n, err
 }
 

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"ebazhao/internal/platform/clock"
+
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
@@ -169,12 +171,12 @@ func TestDownloadIsReportedOnlyWhenComplete(t *testing.T) {
 	if err != nil || len(b) != 20000*len("序號,姓名\r\n") {
 		t.Fatalf("read %d bytes: %v", len(b), err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := clock.After(2 * time.Second)
 	for {
 		ts.mu.Lock()
 		n := len(ts.downs)
 		ts.mu.Unlock()
-		if n == 1 || time.Now().After(deadline) {
+		if n == 1 || clock.Passed(deadline) {
 			if n != 1 {
 				t.Fatalf("downloads reported: %d, want 1 (the partial read is not a download)", n)
 			}
@@ -209,7 +211,7 @@ func TestConnectionLimitAndIdleTimeout(t *testing.T) {
 		t.Error("idle connection still open")
 	}
 	// The slot is free again.
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := clock.After(2 * time.Second)
 	for {
 		c2, err := ts.client(t)
 		if err == nil {
@@ -218,7 +220,7 @@ func TestConnectionLimitAndIdleTimeout(t *testing.T) {
 			}
 			break
 		}
-		if time.Now().After(deadline) {
+		if clock.Passed(deadline) {
 			t.Fatalf("no connection after the idle one closed: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -66,7 +66,7 @@ func (e *Entry) computeHash() string {
 // trail and the data can never disagree. e.At defaults to now.
 func Log(ctx context.Context, tx *db.Tx, e Entry) error {
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = tx.Now()
 	}
 	if e.Outcome == "" {
 		e.Outcome = OK

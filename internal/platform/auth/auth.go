@@ -66,7 +66,7 @@ type Service struct {
 }
 
 // New returns a service with policy p.
-func New(d *db.DB, p Policy) *Service { return &Service{DB: d, Policy: p, Now: time.Now} }
+func New(d *db.DB, p Policy) *Service { return &Service{DB: d, Policy: p, Now: d.Now} }
 
 // Errors shown to users (their text is the Chinese message).
 var (

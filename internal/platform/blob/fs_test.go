@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ebazhao/internal/platform/clock"
 )
 
 func TestPutGetRoundTripAndAddress(t *testing.T) {
@@ -202,7 +204,7 @@ func TestRemoveStaleTemp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	past := time.Now().Add(-2 * time.Hour)
+	past := clock.After(-2 * time.Hour)
 	if err := os.Chtimes(old, past, past); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"ebazhao/internal/platform/clock"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 	_ "modernc.org/sqlite"             // driver "sqlite"
 )
@@ -34,9 +36,15 @@ type DB struct {
 	*sql.DB
 	Engine Engine
 	// URL is the connection URL (PostgreSQL) or the file path (SQLite).
-	URL     string
+	URL string
+	// Clock is the application's clock: every timestamp written through this
+	// database reads it (nil: the system clock).
+	Clock   *clock.Clock
 	replica *reader
 }
+
+// Now returns the current instant on the database's clock.
+func (d *DB) Now() time.Time { return d.Clock.Now() }
 
 // ErrNotFound is returned (wrapped) when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
@@ -161,7 +169,11 @@ func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 type Tx struct {
 	*sql.Tx
 	Engine Engine
+	clock  *clock.Clock
 }
+
+// Now returns the current instant on the database's clock.
+func (t *Tx) Now() time.Time { return t.clock.Now() }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.Tx.ExecContext(ctx, rebind(t.Engine, q), args...)
@@ -200,7 +212,7 @@ func (d *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, Engine: d.Engine}
+	tx := &Tx{Tx: stx, Engine: d.Engine, clock: d.Clock}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()

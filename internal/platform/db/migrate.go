@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Migration is one numbered, named schema change, e.g. 0030_fees.sql.
@@ -101,7 +100,7 @@ func (d *DB) Migrate(ctx context.Context, ms []Migration) ([]int, error) {
 				}
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.Version, m.Name, FormatTime(time.Now()))
+				m.Version, m.Name, FormatTime(tx.Now()))
 			return err
 		})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"ebazhao/internal/migrations"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/seqno"
@@ -46,8 +47,8 @@ func TestStandbyFailoverLosesNoCommittedNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	deadline := time.Now().Add(10 * time.Second)
-	for n == 0 && time.Now().Before(deadline) {
+	deadline := clock.After(10 * time.Second)
+	for n == 0 && !clock.Passed(deadline) {
 		d.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'replica.check'`).Scan(&n)
 	}
 	if n != 1 {

@@ -15,13 +15,13 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -267,7 +267,7 @@ func (k *Kit) withRequestID(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), reqIDKey, id)
 		rl := &requestLog{}
 		ctx = context.WithValue(ctx, logKey, rl)
-		start := time.Now()
+		start := clock.Start()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/metrics" || r.URL.Path == "/healthz" {
@@ -275,7 +275,7 @@ func (k *Kit) withRequestID(next http.Handler) http.Handler {
 		}
 		user := rl.user
 		k.Log.Info("http", "request_id", id, "method", r.Method, "path", RedactPath(r.URL.Path), "status", sw.status,
-			"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "client", ClientAddr(r), "user", user)
+			"bytes", sw.bytes, "ms", float64(start.Elapsed().Microseconds())/1000, "client", ClientAddr(r), "user", user)
 	})
 }
 
@@ -406,7 +406,7 @@ func (k *Kit) Registry() *prometheus.Registry { return k.metrics.reg }
 
 func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := clock.Start()
 		sw, ok := w.(*statusWriter)
 		if !ok {
 			sw = &statusWriter{ResponseWriter: w}
@@ -417,7 +417,7 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 			st = http.StatusOK
 		}
 		m.requests.WithLabelValues(route, r.Method, fmt.Sprint(st)).Inc()
-		m.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		m.latency.WithLabelValues(route, r.Method).Observe(start.Elapsed().Seconds())
 	})
 }
 

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
-	"time"
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
@@ -263,7 +262,7 @@ func (k *Kit) renderStatus(w http.ResponseWriter, r *http.Request, name, title s
 	}
 	u := User(r)
 	p := Page{Title: title, User: u, Session: Session(r), CSRF: CSRFToken(r), Version: k.Version,
-		Today: rocdate.Format(rocdate.Today(time.Now())), Asset: k.AssetPath, Data: data}
+		Today: rocdate.Format(rocdate.Today(k.DB.Now())), Asset: k.AssetPath, Data: data}
 	if c, err := r.Cookie("ebz_flash"); err == nil {
 		p.Flash = c.Value
 		http.SetCookie(w, &http.Cookie{Name: "ebz_flash", Path: "/", MaxAge: -1})

@@ -43,6 +43,8 @@ import (
 	"image"
 	"math"
 	"time"
+
+	"ebazhao/internal/platform/clock"
 )
 
 // Verdict is the decision at the threshold.
@@ -250,13 +252,13 @@ func InkMask(img image.Image) (*image.Alpha, error) {
 
 // Compare is Prepare(ref) followed by Reference.Compare.
 func Compare(ref, cand image.Image, opt Options) (*Result, error) {
-	start := time.Now()
+	start := clock.Start()
 	r, err := Prepare(ref)
 	if err != nil {
 		return nil, err
 	}
 	res := r.Compare(cand, opt)
-	res.Elapsed = time.Since(start)
+	res.Elapsed = start.Elapsed()
 	return res, nil
 }
 
@@ -264,13 +266,13 @@ func Compare(ref, cand image.Image, opt Options) (*Result, error) {
 // with the candidate (no seal, two seals, a photocopy) are verdicts, not
 // errors: the clerk asks for a new imprint.
 func (r *Reference) Compare(cand image.Image, opt Options) *Result {
-	start := time.Now()
+	start := clock.Start()
 	thr := opt.Threshold
 	if thr <= 0 {
 		thr = DefaultThreshold
 	}
 	res := &Result{Verdict: Poor, Scale: 1}
-	defer func() { res.Elapsed = time.Since(start) }()
+	defer func() { res.Elapsed = start.Elapsed() }()
 	c := measure(cand)
 	ref := r.im
 	res.Features.OtherSeals = c.others

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/seal/compare"
 	"ebazhao/internal/seal/sealgen"
 )
@@ -75,7 +76,7 @@ type Report struct {
 // Run generates the set and compares every candidate with its person's
 // registered imprint, one comparison at a time.
 func Run(fs *sealgen.Fonts, opt Options) (*Report, error) {
-	start := time.Now()
+	start := clock.Start()
 	thr := opt.Threshold
 	if thr <= 0 {
 		thr = compare.DefaultThreshold
@@ -110,7 +111,7 @@ func Run(fs *sealgen.Fonts, opt Options) (*Report, error) {
 		if pairs != nil {
 			pairs.Write([]string{refItem.Name, it.Name, string(it.Level), fmt.Sprint(it.Person)})
 		}
-		t0 := time.Now()
+		t0 := clock.Start()
 		ri, err := compare.DecodeBytes(refItem.Data)
 		if err != nil {
 			return err
@@ -119,7 +120,7 @@ func Run(fs *sealgen.Fonts, opt Options) (*Report, error) {
 		if err != nil {
 			return err
 		}
-		dec := time.Since(t0)
+		dec := t0.Elapsed()
 		res, err := compareImages(ri, ci, thr)
 		if err != nil {
 			return fmt.Errorf("%s vs %s: %w", refItem.Name, it.Name, err)
@@ -140,7 +141,7 @@ func Run(fs *sealgen.Fonts, opt Options) (*Report, error) {
 	}
 	r := summarise(outs, thr)
 	r.Options = opt
-	r.Total = time.Since(start)
+	r.Total = start.Elapsed()
 	return r, nil
 }
 
