@@ -285,7 +285,7 @@ func main() {
 			fmt.Printf("%-9s %8s %7s %9s %9s %9s %12s\n", "window", "count", "errors", "req/s", "p50 ms", "p99 ms", "server RSS")
 			from, t0 := 0, clock.After(0)
 			for w := 1; ; w++ {
-				time.Sleep(time.Until(t0.Add(time.Duration(w) * *every)))
+				time.Sleep(clock.Until(t0.Add(time.Duration(w) * *every)))
 				mu.Lock()
 				win := append([]sample(nil), all[from:]...)
 				from = len(all)
@@ -300,7 +300,7 @@ func main() {
 		st, err := k.run(c, rng)
 		samples <- sample{k.name, start.Elapsed(), err == nil && st < 400}
 	}
-	start := clock.After(0)
+	start, run := clock.After(0), clock.Start()
 	end := start.Add(*dur)
 	var wg sync.WaitGroup
 	if *rate > 0 {
@@ -308,7 +308,7 @@ func main() {
 		sem := make(chan struct{}, 512)
 		rng := rand.New(rand.NewPCG(1, 2))
 		for t := start; t.Before(end); t = t.Add(interval) {
-			time.Sleep(time.Until(t))
+			time.Sleep(clock.Until(t))
 			sem <- struct{}{}
 			wg.Add(1)
 			c := clerks[rng.IntN(len(clerks))]
@@ -333,7 +333,7 @@ func main() {
 		}
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := run.Elapsed()
 	close(samples)
 	<-done
 	report(all, elapsed)

@@ -567,7 +567,8 @@ func (s *Service) RunDailyFiles(ctx context.Context, at string, keepDays int) er
 				s.Log.Info("agency files pruned", "files", n)
 			}
 		}
-		wait := time.Until(nextRun(s.now(), off))
+		now := s.now()
+		wait := nextRun(now, off).Sub(now)
 		select {
 		case <-ctx.Done():
 			return nil

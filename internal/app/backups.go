@@ -26,7 +26,7 @@ func (a *App) RunBackups(ctx context.Context) {
 	wait := time.Minute
 	if files, _ := filepath.Glob(filepath.Join(dir, pattern)); len(files) > 0 {
 		if t, err := time.Parse("20060102T150405Z", trimBackupName(filepath.Base(files[len(files)-1]))); err == nil {
-			if next := time.Until(t.Add(every)); next > wait {
+			if next := t.Add(every).Sub(a.DB.Now()); next > wait { // names are written on the same clock
 				wait = next
 			}
 		}

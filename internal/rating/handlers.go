@@ -134,7 +134,7 @@ func (h *Handlers) terminalEvents(w http.ResponseWriter, r *http.Request) error 
 			h.Kit.Log.Error("terminal events", "err", err)
 		} else if win != nil && win.ID != shown {
 			shown = win.ID
-			send("open", map[string]any{"window_id": win.ID, "remaining_ms": time.Until(win.ExpiresAt).Milliseconds()})
+			send("open", map[string]any{"window_id": win.ID, "remaining_ms": win.ExpiresAt.Sub(h.Svc.Now()).Milliseconds()})
 		} else if win == nil && shown != 0 {
 			shown = 0
 			send("close", map[string]any{})

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"ebazhao/internal/platform/clock"
 )
 
 // FS stores blobs as read-only files under Root, fanned out by the first two
@@ -239,7 +241,7 @@ func (s *FS) RemoveStaleTemp(olderThan time.Duration) (int, error) {
 	n := 0
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || e.IsDir() || time.Since(info.ModTime()) < olderThan {
+		if err != nil || e.IsDir() || info.ModTime().After(clock.After(-olderThan)) { // file times are the machine's real time
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {

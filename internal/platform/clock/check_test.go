@@ -12,7 +12,7 @@ import (
 )
 
 // TestNoOtherClock walks every Go file of the module, tests included, and fails
-// on time.Now or time.Local outside this package: business time comes from the
+// on time.Now, time.Since, time.Until or time.Local outside this package: business time comes from the
 // injected clock (Now, Today), elapsed time from Start, real deadlines from After.
 // A stray time.Now is how a date ends up as the machine's instead of Taipei's, or
 // a test that passes only on the day it was written.
@@ -59,7 +59,7 @@ func TestNoOtherClock(t *testing.T) {
 			if !ok {
 				return true
 			}
-			if id, ok := sel.X.(*ast.Ident); ok && id.Name == timeName && (sel.Sel.Name == "Now" || sel.Sel.Name == "Local") {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == timeName && (sel.Sel.Name == "Now" || sel.Sel.Name == "Local" || sel.Sel.Name == "Since" || sel.Sel.Name == "Until") {
 				rel, _ := filepath.Rel(root, fset.Position(sel.Pos()).Filename)
 				t.Errorf("%s:%d: time.%s — use the injected clock (clock.Clock: Now, Today), clock.Start for elapsed time or clock.After for a real deadline",
 					rel, fset.Position(sel.Pos()).Line, sel.Sel.Name)

@@ -84,7 +84,7 @@ func (c *Clock) Now() time.Time {
 	case c.fn != nil:
 		return c.fn()
 	}
-	return time.Now().Add(c.offset)
+	return time.Now().Add(c.offset).UTC() // UTC: a date read off it without rocdate.Today is wrong everywhere, not only off Taipei
 }
 
 // Today returns the current calendar day in Taipei (a civil date at 00:00 UTC, as
@@ -121,6 +121,9 @@ func (s Stopwatch) Elapsed() time.Duration { return time.Since(s.start) }
 // After returns the real instant d from now, for network deadlines and polling
 // loops (never shifted: the peer and the kernel run on the machine's clock).
 func After(d time.Duration) time.Time { return time.Now().Add(d) }
+
+// Until returns the real time left until a real instant from After.
+func Until(deadline time.Time) time.Duration { return time.Until(deadline) }
 
 // Passed reports whether a real instant from After has passed.
 func Passed(deadline time.Time) bool { return time.Now().After(deadline) }

@@ -2,7 +2,10 @@
 // the way clerks type them and documents print them.
 //
 // A date is carried as a time.Time at 00:00 UTC holding the civil (Gregorian) day;
-// only the calendar day matters. ROC year = Gregorian year − 1911.
+// only the calendar day matters. ROC year = Gregorian year − 1911. Every
+// formatter reads its argument as Taipei's calendar day, so an instant (an issue
+// time, the clock's now) prints as the day it was in Taipei, whatever its zone,
+// and a civil date (00:00 UTC, 08:00 in Taipei) prints as itself.
 package rocdate
 
 import (
@@ -135,14 +138,18 @@ func ParseISO(s string) (time.Time, error) {
 	return t, nil
 }
 
-// Year returns the ROC year of t.
-func Year(t time.Time) int { return t.Year() - yearOffset }
+// day returns the Taipei calendar day of t (a civil date stays itself).
+func day(t time.Time) time.Time { return t.In(Taipei) }
+
+// Year returns the ROC year of t's day in Taipei.
+func Year(t time.Time) int { return day(t).Year() - yearOffset }
 
 // Format renders t as 113年7月7日.
 func Format(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	t = day(t)
 	return fmt.Sprintf("%d年%d月%d日", Year(t), int(t.Month()), t.Day())
 }
 
@@ -159,6 +166,7 @@ func FormatShort(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	t = day(t)
 	return fmt.Sprintf("%d.%02d.%02d", Year(t), int(t.Month()), t.Day())
 }
 
@@ -167,7 +175,7 @@ func ISO(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("2006-01-02")
+	return day(t).Format("2006-01-02")
 }
 
 // FormatDateTime renders an instant in Taipei as 113.07.07 14:03:09.

@@ -64,3 +64,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// An instant prints as the day it is in Taipei, whatever zone it carries: the
+// 印鑑證明 issued at 00:30 on 115.12.08 Taipei (16:30 UTC the day before, 06:30
+// in Honolulu) says 115年12月8日 on its page and its PDF alike; a civil date
+// (00:00 UTC) stays itself.
+func TestFormatReadsInstantsAsTaipeisDay(t *testing.T) {
+	honolulu := time.FixedZone("HST", -10*3600)
+	issued := time.Date(2026, 12, 8, 0, 30, 0, 0, Taipei)
+	for _, in := range []time.Time{issued, issued.UTC(), issued.In(honolulu)} {
+		if Format(in) != "115年12月8日" || FormatShort(in) != "115.12.08" || FormatLong(in) != "民國115年12月8日" || ISO(in) != "2026-12-08" || Year(in) != 115 {
+			t.Errorf("%s: %s %s %s %s %d", in, Format(in), FormatShort(in), FormatLong(in), ISO(in), Year(in))
+		}
+		if !Truncate(in).Equal(Date(2026, 12, 8)) {
+			t.Errorf("Truncate(%s) = %s", in, Truncate(in))
+		}
+	}
+	// New Year's night: 00:05 on 1 January in Taipei is still 31 December in UTC.
+	ny := time.Date(2027, 1, 1, 0, 5, 0, 0, Taipei).UTC()
+	if Year(ny) != 116 || ISO(ny) != "2027-01-01" {
+		t.Errorf("new year: %d %s", Year(ny), ISO(ny))
+	}
+	for _, d := range []time.Time{Date(1912, 1, 1), Date(1945, 8, 15), Date(2024, 2, 29), Date(2910, 12, 31)} {
+		if back, err := ParseISO(ISO(d)); err != nil || !back.Equal(d) {
+			t.Errorf("civil date %s reads back as %s (%v)", d, back, err)
+		}
+	}
+}
