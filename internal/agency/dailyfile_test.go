@@ -314,3 +314,40 @@ func FuzzRenderCSV(f *testing.F) {
 		}
 	})
 }
+
+// The file of 12-31 is named and filled by Taipei's day: an application sent at
+// 23:50 on 115.12.31 in Taipei (15:50 UTC) is in taipower_taichung_20261231.csv,
+// one sent at 00:10 on 116.1.1 (still 12-31 in UTC) is not, and the job that
+// runs in the small hours of 01-01 makes 12-31's file, not 12-30's.
+func TestYearEndFileIsTaipeisDay(t *testing.T) {
+	f := newFixture(t)
+	eve := rocdate.Date(2026, 12, 31)
+	f.setClock(time.Date(2026, 12, 31, 23, 50, 0, 0, rocdate.Taipei).UTC())
+	f.send(f.moveTo("臺中市北屯區崇德路三段1號", "taipower_taichung"))
+	f.setClock(time.Date(2027, 1, 1, 0, 10, 0, 0, rocdate.Taipei).UTC())
+	f.send(f.moveTo("臺中市北屯區崇德路三段2號", "taipower_taichung"))
+	if _, err := f.s.GenerateDue(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fileBase("taipower_taichung", eve) != "taipower_taichung_20261231" {
+		t.Fatalf("file name %s", fileBase("taipower_taichung", eve))
+	}
+	data, man, sig := readFiles(t, f, "taipower_taichung", eve)
+	m := checkManifest(t, f, data, man, sig)
+	if m.Day != "2026-12-31" || m.Count != 1 {
+		t.Errorf("12-31 manifest: day %s, %d items; want 2026-12-31 with 1", m.Day, m.Count)
+	}
+	rows := csvRows(t, Big5, data)
+	if len(rows) != 2 || col(rows[1], "new_address") != "臺中市北屯區崇德路三段1號" || col(rows[1], "accepted_on") != "1151231" {
+		t.Errorf("12-31 rows: %q", rows)
+	}
+	// The next night's run makes 01-01's file with the other item, dated 1160101.
+	f.setClock(time.Date(2027, 1, 2, 1, 40, 0, 0, rocdate.Taipei).UTC())
+	if _, err := f.s.GenerateDue(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	data, _, _ = readFiles(t, f, "taipower_taichung", rocdate.Date(2027, 1, 1))
+	if rows := csvRows(t, Big5, data); len(rows) != 2 || col(rows[1], "accepted_on") != "1160101" {
+		t.Errorf("01-01 rows: %q", rows)
+	}
+}
