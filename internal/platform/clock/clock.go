@@ -29,9 +29,9 @@ const EnvTestNow = "EBAZHAO_TEST_NOW"
 // Clock tells the time. The zero value is not usable; use System, At or Func.
 type Clock struct {
 	mu     sync.Mutex
-	offset time.Duration     // added to the machine's time
-	fixed  *time.Time        // a stopped clock (tests), if set
-	fn     func() time.Time  // a clock driven by a function, if set
+	offset time.Duration    // added to the machine's time
+	fixed  *time.Time       // a stopped clock (tests), if set
+	fn     func() time.Time // a clock driven by a function, if set
 }
 
 var (
