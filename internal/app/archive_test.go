@@ -164,7 +164,7 @@ func TestArchiveScanAtOneOfficeFindAndCertifyAtAnother(t *testing.T) {
 	}
 	copyURL := resp.Header.Get("Location")
 	_, body = c2.get(copyURL)
-	contains(t, body, "115-000001", "臺中市北屯區戶政事務所", archive.FeeItem, "待收費", "列印影本")
+	contains(t, body, e.copyNo(1), "臺中市北屯區戶政事務所", archive.FeeItem, "待收費", "列印影本")
 	st, ct, jpg := c2.getBytes(copyURL + "/pages/3")
 	if st != http.StatusOK || ct != "image/jpeg" || len(jpg) < 1000 {
 		t.Fatalf("copy page: %d %s %d bytes", st, ct, len(jpg))
@@ -187,11 +187,11 @@ func TestArchiveScanAtOneOfficeFindAndCertifyAtAnother(t *testing.T) {
 	pdfb, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" ||
-		resp.Header.Get("Content-Disposition") != `inline; filename="archive-copy-115-000001.pdf"` {
+		resp.Header.Get("Content-Disposition") != `inline; filename="archive-copy-`+e.copyNo(1)+`.pdf"` {
 		t.Fatalf("copy PDF: %d %q %q %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"), pdfb)
 	}
 	info := pdftest.Info(t, pdfb)
-	if !regexp.MustCompile(`(?m)^Pages:\s+2$`).MatchString(info) || !strings.Contains(info, "595 x 842 pts (A4)") || !strings.Contains(info, "檔存申請書影本 115-000001") {
+	if !regexp.MustCompile(`(?m)^Pages:\s+2$`).MatchString(info) || !strings.Contains(info, "595 x 842 pts (A4)") || !strings.Contains(info, "檔存申請書影本 "+e.copyNo(1)) {
 		t.Fatalf("copy PDF info:\n%s", info)
 	}
 	var listed []string
@@ -210,7 +210,7 @@ func TestArchiveScanAtOneOfficeFindAndCertifyAtAnother(t *testing.T) {
 	printedPDF := func() int {
 		var n int
 		e.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'archive.copy.print' AND person_id_no = ?
-			AND outcome = 'ok' AND detail LIKE ?`, "A123456789", "copy=115-000001 pages=1,3 format=pdf%").Scan(&n)
+			AND outcome = 'ok' AND detail LIKE ?`, "A123456789", "copy="+e.copyNo(1)+" pages=1,3 format=pdf%").Scan(&n)
 		return n
 	}
 	if n := printedPDF(); n != 1 {

@@ -50,12 +50,12 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 
 	cashier := e.loggedIn("cashier") // 西屯
 	_, body = cashier.get("/fees")
-	contains(t, body, `id="fee-pending"`, `href="/fees?ref=archive_copy%3a`+copyID+`"`, "申請書影本 115-000001")
+	contains(t, body, `id="fee-pending"`, `href="/fees?ref=archive_copy%3a`+copyID+`"`, "申請書影本 "+e.copyNo(1))
 	st, body = cashier.get(ref)
 	if st != http.StatusOK {
 		t.Fatalf("prefilled form: %d", st)
 	}
-	contains(t, body, `name="ref" value="archive_copy:`+copyID+`"`, "申請書影本 115-000001", `value="`+archive.FeeItem+`"`, `value="2"`, `value="王大明"`, `value="A123456789"`)
+	contains(t, body, `name="ref" value="archive_copy:`+copyID+`"`, "申請書影本 "+e.copyNo(1), `value="`+archive.FeeItem+`"`, `value="2"`, `value="王大明"`, `value="A123456789"`)
 
 	issue := func(qty string) (int, string, *http.Response) {
 		cashier.get("/fees")
@@ -92,7 +92,7 @@ func TestCertifiedCopyFeeOnTheIssueForm(t *testing.T) {
 	_, body = clerk.get(copyURL)
 	contains(t, body, "已收費（收據 "+receipt+"）")
 
-	if _, body = cashier.get("/fees"); strings.Contains(body, "申請書影本 115-000001") {
+	if _, body = cashier.get("/fees"); strings.Contains(body, "申請書影本 "+e.copyNo(1)) {
 		t.Error("the paid copy is still listed as pending")
 	}
 	// Charged once: the link and a second form are refused.
@@ -144,7 +144,7 @@ func TestBrowserCollectCopyFee(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href^="/fees?ref="]`)), chromedp.WaitVisible(chromedp.ID("fee-charge")),
 		chromedp.WaitVisible(chromedp.CSS("#quote .quote-total")))
 	shot(t, ctx, "fee-collect-copy")
-	if got := text(t, ctx, "#fee-charge"); !strings.Contains(got, "申請書影本 115-000001") || !strings.Contains(got, "2 件") {
+	if got := text(t, ctx, "#fee-charge"); !strings.Contains(got, "申請書影本 "+e.copyNo(1)) || !strings.Contains(got, "2 件") {
 		t.Errorf("charge banner: %q", got)
 	}
 	if got := text(t, ctx, "#quote .quote-total"); !strings.Contains(got, "20") {
@@ -294,8 +294,8 @@ func TestPendingFeesListStaysShort(t *testing.T) {
 	if n := strings.Count(body, `href="/fees?ref=archive_copy%3a`); n != 30 {
 		t.Errorf("the form lists %d pending copies of 32, want the oldest 30", n)
 	}
-	contains(t, body, "最早的 30 件", "申請書影本 115-000001")
-	if strings.Contains(body, "申請書影本 115-000032") {
+	contains(t, body, "最早的 30 件", "申請書影本 "+e.copyNo(1))
+	if strings.Contains(body, "申請書影本 "+e.copyNo(32)) {
 		t.Error("the newest copy is listed instead of the oldest")
 	}
 }

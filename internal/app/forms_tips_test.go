@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/pdf/pdftest"
+	"ebazhao/internal/platform/rocdate"
 )
 
 func (c *client) ftPost(path string, form url.Values) (int, []byte, http.Header) {
@@ -255,7 +256,8 @@ func TestFormsSupervisorUploadsFileAndMaintains(t *testing.T) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("csrf_token", sup.csrf)
-	mw.WriteField("effective_from", "2026-11-25")
+	today := rocdate.Today(e.DB.Now())
+	mw.WriteField("effective_from", rocdate.ISO(today)) // in force at once: clerk2 prints it below
 	mw.WriteField("note", "外交部 最新版")
 	fw, _ := mw.CreateFormFile("file", "passport.pdf")
 	fw.Write(pdf)
@@ -283,7 +285,7 @@ func TestFormsSupervisorUploadsFileAndMaintains(t *testing.T) {
 	}
 	// A tip gets a new version through the maintenance page.
 	st, body, _ := sup.post("/tips/manage/birth-nhi", url.Values{"title": {"新生兒全民健康保險加保及健保卡"}, "agency": {"衛生福利部中央健康保險署"},
-		"action": {"辦理出生登記時同時加保。"}, "phone": {"0800-030-598"}, "effective_from": {"2026.12.1"}, "last_checked": {"115.11.25"}}, true)
+		"action": {"辦理出生登記時同時加保。"}, "phone": {"0800-030-598"}, "effective_from": {rocdate.FormatShort(today.AddDate(0, 0, 1))}, "last_checked": {rocdate.FormatShort(today)}}, true)
 	if st != http.StatusSeeOther {
 		t.Fatalf("tip version: %d %.300s", st, body)
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
+	"ebazhao/internal/platform/rocdate"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -118,4 +120,10 @@ func contains(t *testing.T, body string, want ...string) {
 			t.Errorf("page lacks %q", w)
 		}
 	}
+}
+
+// copyNo is the printed number of the office's n-th certified copy this ROC
+// year (numbers are per year, by Taipei's day on the application's clock).
+func (e *env) copyNo(n int) string {
+	return fmt.Sprintf("%03d-%06d", rocdate.Year(rocdate.Today(e.DB.Now())), n)
 }

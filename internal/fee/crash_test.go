@@ -27,6 +27,7 @@ const (
 	crashEnv    = "EBAZHAO_FEE_CRASH_CHILD"
 	crashURLEnv = "EBAZHAO_FEE_CRASH_URL"
 	crashDirEnv = "EBAZHAO_FEE_CRASH_DIR"
+	crashNowEnv = "EBAZHAO_FEE_CRASH_NOW" // the parent's clock, RFC 3339: both number in the same ROC year
 )
 
 // crashChild runs the child's loop when the test binary was started as one; it
@@ -41,6 +42,12 @@ func crashChild() bool {
 		fmt.Fprintln(os.Stderr, "child: open:", err)
 		os.Exit(3)
 	}
+	now, err := time.Parse(time.RFC3339, os.Getenv(crashNowEnv))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child: clock:", err)
+		os.Exit(3)
+	}
+	d.Clock = clock.At(now)
 	svc := NewService(d, nil)
 	a := auth.New(d, auth.DefaultPolicy())
 	var wg sync.WaitGroup
@@ -95,7 +102,7 @@ func TestCrashWhileIssuing(t *testing.T) {
 	for round := 1; round <= 3; round++ {
 		before := countReceipts(t, d)
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashEnv+"=1", crashURLEnv+"="+url, crashDirEnv+"="+dir)
+		cmd.Env = append(os.Environ(), crashEnv+"=1", crashURLEnv+"="+url, crashDirEnv+"="+dir, crashNowEnv+"="+e.clock.Now().Format(time.RFC3339))
 		cmd.Stderr = os.Stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -123,6 +130,7 @@ func TestCrashWhileIssuing(t *testing.T) {
 		if d, err = db.Open(ctx, url, dir); err != nil {
 			t.Fatal(err)
 		}
+		d.Clock = e.clock
 		n := countReceipts(t, d)
 		t.Logf("round %d: killed after %d receipts", round, n)
 		assertGapless(t, d, e.office.ID, 115, n)
