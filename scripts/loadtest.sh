@@ -19,7 +19,7 @@ mix="${EBAZHAO_LOAD_MIX:-person=25,search=10,home=5,visit=15,receipt=15,document
 mkdir -p bin
 go build -o bin/ebazhao ./cmd/ebazhao
 go build -o bin/ebzload ./cmd/ebzload
-args=(serve --data "$data" --addr "127.0.0.1:$port" --demo --backup-every 0)
+args=(serve --data "$data" --addr "127.0.0.1:$port" --demo --backup-every 0 --listed-per-hour -1) # 8 clerks at 10× peak search far past a person's hourly budget
 [ -n "$dburl" ] && args+=(--db "$dburl")
 bin/ebazhao "${args[@]}" >"$data/loadtest-server.log" 2>&1 &
 server=$!

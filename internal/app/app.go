@@ -98,6 +98,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a.Kit = kit
+	kit.ListedPerHour = c.ListedPerHour
 	kit.Nav = []web.NavItem{
 		{Key: "visits", Label: "臨櫃服務", Href: "/visits", Perm: auth.PersonRead, Keys: "Alt+V"},
 		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},

@@ -34,6 +34,9 @@ type Config struct {
 	SFTPAddr        string
 	AgencyFilesAt   string
 	AgencyFilesKeep int
+	// ListedPerHour bounds the people one account is shown by searches in an
+	// hour (0: web.DefaultListedPerHour; -1: unbounded, for load tests only).
+	ListedPerHour int
 	// Clock is the one clock of the application (nil: the system clock, which
 	// EBAZHAO_TEST_NOW shifts). Every service reads it through the database.
 	Clock *clock.Clock
@@ -102,6 +105,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.SFTPAddr, "sftp-addr", env("EBAZHAO_SFTP_ADDR", ""), "SFTP endpoint for partner agencies' daily files, e.g. 127.0.0.1:2222; empty disables it (host key in DATA/keys) [EBAZHAO_SFTP_ADDR]")
 	fs.StringVar(&c.AgencyFilesAt, "agency-files-at", env("EBAZHAO_AGENCY_FILES_AT", "01:00"), "time of day (HH:MM, Taipei) the previous day's agency files are made [EBAZHAO_AGENCY_FILES_AT]")
 	fs.IntVar(&c.AgencyFilesKeep, "agency-files-keep", envInt("EBAZHAO_AGENCY_FILES_KEEP", 180), "days agency files stay in the SFTP folders (0: forever)")
+	fs.IntVar(&c.ListedPerHour, "listed-per-hour", envInt("EBAZHAO_LISTED_PER_HOUR", 0), "people one account may be shown by searches and listings in an hour; beyond it searches are refused and audited (0: 600; -1: no bound, load tests only) [EBAZHAO_LISTED_PER_HOUR]")
 	fs.IntVar(&p.MinPasswordLen, "password-min-length", envInt("EBAZHAO_PASSWORD_MIN_LENGTH", p.MinPasswordLen), "minimum password length")
 	fs.DurationVar(&p.PasswordMaxAge, "password-max-age", p.PasswordMaxAge, "password age before a change is required (0: never)")
 	fs.IntVar(&p.MaxFailures, "lockout-failures", envInt("EBAZHAO_LOCKOUT_FAILURES", p.MaxFailures), "failed logins before lockout")

@@ -85,15 +85,19 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		f.OfficeID = 0
 	}
 	if o := q.Get("office"); o != "" {
-		if o == "all" {
-			f.OfficeID = 0
-		} else {
-			id, err := strconv.ParseInt(o, 10, 64)
-			if err != nil {
+		var id int64 // all
+		if o != "all" {
+			var err error
+			if id, err = strconv.ParseInt(o, 10, 64); err != nil {
 				return web.BadRequest("office 應為戶所代號（數字）或 all")
 			}
-			f.OfficeID = id
 		}
+		// Another office's documents, or every office's, are for city-wide roles.
+		if id != u.OfficeID && !u.Can(auth.CityWide) {
+			h.Kit.Audit(r, "document.list", "office", o, "", "denied", "office="+o)
+			return web.Forbidden("僅能列出本所的文書；跨所清單限市府層級人員")
+		}
+		f.OfficeID = id
 	}
 	if k := q.Get("kind"); k != "" {
 		kind, err := ParseKind(k)
@@ -134,6 +138,13 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f.PersonIDNo != "" {
 		h.Kit.Audit(r, "document.history", "person", f.PersonIDNo, f.PersonIDNo, "ok", "api")
+	}
+	recipients := make([]string, 0, len(docs))
+	for _, d := range docs {
+		recipients = append(recipients, d.RecipientIDNo)
+	}
+	if err := h.Kit.AuditListed(r, "document.list", recipients, "api "+r.URL.RawQuery); err != nil {
+		return err
 	}
 	out := make([]DocumentJSON, 0, len(docs))
 	for _, d := range docs {

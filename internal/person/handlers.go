@@ -41,6 +41,9 @@ func (h *Handlers) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	if q != "" {
 		h.Kit.Audit(r, "person.search", "person", "", "", "ok", "q="+q)
+		if err := h.Kit.AuditListed(r, "person.search", idNos(people), "q="+q); err != nil {
+			return err
+		}
 	}
 	// A full ID that matches exactly one person opens the person page at once.
 	if len(people) == 1 && strings.EqualFold(people[0].IDNo, strings.TrimSpace(q)) && r.Header.Get("HX-Request") == "" {
@@ -221,6 +224,9 @@ func (h *Handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.Kit.Audit(r, "person.search", "person", "", "", "ok", "q="+q)
+	if err := h.Kit.AuditListed(r, "person.search", idNos(people), "api q="+q); err != nil {
+		return err
+	}
 	out := make([]JSON, 0, len(people))
 	for _, p := range people {
 		out = append(out, ToJSON(p))
@@ -278,4 +284,13 @@ func (h *Handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.JSON(w, http.StatusOK, ToJSON(p))
+}
+
+// idNos lists the ID numbers of people (for the audit of what a search showed).
+func idNos(people []*Person) []string {
+	out := make([]string, len(people))
+	for i, p := range people {
+		out[i] = p.IDNo
+	}
+	return out
 }

@@ -261,6 +261,13 @@ func (h *Handlers) start(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		h.Kit.Audit(r, "person.search", "person", "", "", "ok", "visit q="+p.Q)
+		ids := make([]string, len(people))
+		for i, pp := range people {
+			ids[i] = pp.IDNo
+		}
+		if err := h.Kit.AuditListed(r, "person.search", ids, "visit q="+p.Q); err != nil {
+			return err
+		}
 		switch len(people) {
 		case 0:
 			return fail("查無姓名以「" + p.Q + "」開頭的民眾")

@@ -75,6 +75,9 @@ type Kit struct {
 	SecureCookies bool
 	Version       string
 	Nav           []NavItem
+	// ListedPerHour bounds the people one account is shown by searches and
+	// listings in an hour (AuditListed); 0: DefaultListedPerHour, -1: no bound.
+	ListedPerHour int
 	templates     map[string]*template.Template
 	metrics       *metrics
 	mux           *http.ServeMux
