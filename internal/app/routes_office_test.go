@@ -327,9 +327,13 @@ func TestEveryRouteRefusesAnotherOffice(t *testing.T) {
 			tried++
 			before := rowState(t, e, kind.table, kind.col, ids[or.kind])
 			counts := tableCounts(t, e)
+			denials := deniedEntries(t, e, o.name)
 			st, body := officeRequest(t, clients[o.name], method, path, or)
 			if st != http.StatusForbidden && st != http.StatusNotFound {
 				t.Errorf("%s as %s of 北屯 (%s) on 西屯's %s: %d, want 403 or 404\n%.300s", p, o.name, o.role, or.kind, st, body)
+			}
+			if st == http.StatusForbidden && deniedEntries(t, e, o.name) == denials {
+				t.Errorf("%s as %s of 北屯 on 西屯's %s: refused without an audit entry", p, o.name, or.kind)
 			}
 			if after := rowState(t, e, kind.table, kind.col, ids[or.kind]); after != before {
 				t.Errorf("%s as %s of 北屯 changed 西屯's %s:\n before %s\n after  %s", p, o.name, or.kind, before, after)
@@ -437,6 +441,16 @@ func rowState(t *testing.T, e *env, table, col, id string) string {
 		t.Fatal(err)
 	}
 	return strings.Join(out, " ")
+}
+
+// deniedEntries counts the audit trail's refusals of a user.
+func deniedEntries(t *testing.T, e *env, username string) int {
+	t.Helper()
+	var n int
+	if err := e.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE username = ? AND outcome = 'denied'`, username).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func tableCounts(t *testing.T, e *env) string {

@@ -99,7 +99,10 @@ const (
 
 // requestLog is what the request log line learns from inner handlers: the
 // authenticated user is known only below the request-id middleware.
-type requestLog struct{ user string }
+type requestLog struct {
+	user          string
+	deniedAudited bool // a handler audited its refusal: the error path need not
+}
 
 // noteUser records u as the request's user for its log line.
 func noteUser(ctx context.Context, u *auth.User) {
@@ -158,6 +161,9 @@ func Actor(r *http.Request) audit.Actor {
 func (k *Kit) Audit(r *http.Request, action, kind, id, personIDNo, outcome, detail string) {
 	e := audit.For(Actor(r), action, kind, id)
 	e.PersonIDNo, e.Outcome, e.Detail = personIDNo, outcome, detail
+	if l, ok := r.Context().Value(logKey).(*requestLog); ok && outcome == audit.Denied {
+		l.deniedAudited = true
+	}
 	if err := audit.Record(r.Context(), k.DB, e); err != nil {
 		k.Log.Error("audit record failed", "err", err, "action", action, "request_id", RequestID(r))
 	}
@@ -221,6 +227,12 @@ func (k *Kit) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	k.Log.Log(r.Context(), lvl, "request failed", "request_id", RequestID(r), "method", r.Method, "path", RedactPath(r.URL.Path),
 		"status", we.Status, "msg", we.Msg, "err", we.Err)
+	// Every refusal of a signed-in user is audited, whether or not the handler
+	// that refused remembered to (anonymous ones are only logged: a flood of
+	// them must not fill the audit trail).
+	if l, ok := r.Context().Value(logKey).(*requestLog); we.Status == http.StatusForbidden && User(r) != nil && (!ok || !l.deniedAudited) {
+		k.Audit(r, "access", "route", r.Method+" "+r.URL.Path, "", audit.Denied, we.Msg)
+	}
 	if IsAPI(r) || strings.Contains(r.Header.Get("Accept"), "application/json") {
 		JSON(w, we.Status, map[string]any{"error": we.Msg, "request_id": RequestID(r)})
 		return
