@@ -271,6 +271,9 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) error {
 
 func (a *App) selectCounter(w http.ResponseWriter, r *http.Request) error {
 	s := web.Session(r)
+	if s == nil { // an API token has no session to hold a counter
+		return web.BadRequest("工作櫃檯須於登入的工作階段中設定（API 權杖不適用）")
+	}
 	var id int64
 	fmt.Sscan(r.PostFormValue("counter_id"), &id)
 	if id != 0 {

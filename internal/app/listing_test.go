@@ -67,3 +67,11 @@ func TestListingsAreScopedAuditedAndBounded(t *testing.T) {
 	_, body := sup.get("/")
 	contains(t, body, "今日本所拒絕存取")
 }
+
+// A bearer token has no session to hold a counter: a clear 400, not a 500.
+func TestCounterWithATokenIsABadRequest(t *testing.T) {
+	e := newEnv(t)
+	if st, res := e.api("POST", "/counter", e.token("clerk"), nil); st != http.StatusBadRequest {
+		t.Errorf("POST /counter with a token: %d %v", st, res)
+	}
+}

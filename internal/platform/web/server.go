@@ -15,6 +15,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -216,7 +217,7 @@ func (k *Kit) handle(pattern string, perm auth.Permission, h Handler, needUser b
 // Handler returns the whole HTTP handler: request ids, logging, recovery,
 // authentication and CSRF around the routes.
 func (k *Kit) Handler() http.Handler {
-	return k.withRequestID(k.recoverer(k.authenticate(k.csrf(k.securityHeaders(k.mux)))))
+	return k.withRequestID(k.recoverer(k.authenticate(k.csrf(k.validText(k.securityHeaders(k.mux))))))
 }
 
 func (k *Kit) securityHeaders(next http.Handler) http.Handler {
@@ -339,6 +340,39 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// validText refuses a request whose path, query or form fields are not valid
+// UTF-8 (a clear 400, rather than bytes stored raw on SQLite and a failed
+// transaction on PostgreSQL). JSON bodies are checked where they are decoded.
+func (k *Kit) validText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bad := !utf8.ValidString(r.URL.Path) || !validValues(r.URL.Query())
+		if !bad && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			if err := r.ParseForm(); err == nil {
+				bad = !validValues(r.PostForm)
+			}
+		}
+		if bad {
+			k.fail(w, r, BadRequest("輸入含有無效的字元編碼（須為 UTF-8），請重新輸入"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func validValues(v map[string][]string) bool {
+	for key, vals := range v {
+		if !utf8.ValidString(key) {
+			return false
+		}
+		for _, s := range vals {
+			if !utf8.ValidString(s) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // csrf implements the double-submit token: a random cookie that forms echo in a

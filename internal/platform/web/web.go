@@ -5,16 +5,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
@@ -183,7 +186,14 @@ func JSON(w http.ResponseWriter, status int, v any) error {
 
 // DecodeJSON reads a JSON request body into v (at most 8 MiB).
 func DecodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 8<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 8<<20))
+	if err != nil {
+		return &Error{Status: http.StatusBadRequest, Msg: "JSON 內容過大或讀取失敗", Err: err}
+	}
+	if !utf8.Valid(body) {
+		return BadRequest("JSON 含有無效的字元編碼（須為 UTF-8）")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		return &Error{Status: http.StatusBadRequest, Msg: "JSON 格式錯誤：" + err.Error(), Err: err}
 	}

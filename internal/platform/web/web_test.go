@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"syscall"
@@ -71,5 +72,49 @@ func TestFailAfterTheResponseBegan(t *testing.T) {
 	k.fail(sw, r, errors.New("disk read failed"))
 	if out := buf.String(); !strings.Contains(out, "level=ERROR") || rec.Body.String() != "%PDF-1.7 partial" {
 		t.Errorf("a server error after the response began: log %s, body %q", out, rec.Body.String())
+	}
+}
+
+// Invalid UTF-8 anywhere a handler reads text is a 400 before any handler runs
+// (issue 17, item 10): stored raw on SQLite, a failed transaction and a lost
+// audit entry on PostgreSQL otherwise.
+func TestInvalidUTF8IsABadRequest(t *testing.T) {
+	var buf bytes.Buffer
+	k := &Kit{Log: slog.New(slog.NewTextHandler(&buf, nil))}
+	reached := 0
+	h := k.validText(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached++ }))
+	for name, r := range map[string]*http.Request{
+		"query": httptest.NewRequest("GET", "/persons?q=%ff%fe", nil),
+		"path":  httptest.NewRequest("GET", "/persons/%c3%28", nil),
+		"form": func() *http.Request {
+			r := httptest.NewRequest("POST", "/persons", strings.NewReader("name=%e7%8e%8b%ff"))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}(),
+		"form key": func() *http.Request {
+			r := httptest.NewRequest("POST", "/persons", strings.NewReader("%80=x"))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}(),
+	} {
+		rec := httptest.NewRecorder()
+		r.Header.Set("Accept", "application/json")
+		h.ServeHTTP(rec, r)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "UTF-8") {
+			t.Errorf("%s: %d %s", name, rec.Code, rec.Body.String())
+		}
+	}
+	if reached != 0 {
+		t.Errorf("%d invalid requests reached the handler", reached)
+	}
+	ok := httptest.NewRequest("GET", "/persons?q=%E7%8E%8B", nil)
+	h.ServeHTTP(httptest.NewRecorder(), ok)
+	if reached != 1 {
+		t.Error("a valid request did not reach the handler")
+	}
+	var v map[string]string
+	bad := httptest.NewRequest("POST", "/api/v1/persons", strings.NewReader("{\"name\":\"\xff\"}"))
+	if err := DecodeJSON(bad, &v); err == nil || !strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("JSON with invalid UTF-8: %v", err)
 	}
 }
