@@ -73,7 +73,8 @@ func TestBrowserAgencyTicksThreeAgenciesAndOpensThePDF(t *testing.T) {
 }
 
 // TestBrowserAgencySupervisorPages: with two months of demo history the
-// supervisor sees the statistics, the overdue list and the register.
+// supervisor sees the statistics and the overdue list; the city level (admin)
+// the register.
 func TestBrowserAgencySupervisorPages(t *testing.T) {
 	e := newEnv(t)
 	if _, err := agency.SeedDemo(context.Background(), e.DB, e.App.Config.DataDir); err != nil {
@@ -95,6 +96,14 @@ func TestBrowserAgencySupervisorPages(t *testing.T) {
 	if v := text(t, ctx, "main"); !strings.Contains(v, "逾期") {
 		t.Errorf("overdue page: %q", v)
 	}
+	if v := text(t, ctx, "nav.tabs"); strings.Contains(v, "合作機關") {
+		t.Errorf("an office supervisor is offered the city's register: %q", v)
+	}
+	ctx = browser(t) // a fresh browser for the admin
+	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "admin"),
+		chromedp.SendKeys(chromedp.ID("password"), "demo\n"),
+		chromedp.WaitVisible(chromedp.ID("home-q")))
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/agency/register"), chromedp.WaitVisible(chromedp.CSS("table.grid")))
 	shot(t, ctx, "agency-register")
 	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href^="/agency/register/"]:not([href$="new"])`)), chromedp.WaitVisible(chromedp.ID("keys-h")))

@@ -131,8 +131,16 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 	_, page = clerk.get(appURL)
 	contains(t, page, "已送出", "已送出，待機關取件")
 
-	// The supervisor issues credentials to the two API agencies and a key to the file agency.
-	sup := e.loggedIn("supervisor")
+	// Partner credentials reach every office's citizens: an office supervisor may
+	// not mint them; the city level (機房) issues them to the two API agencies and
+	// a key to the file agency.
+	if office := e.loggedIn("supervisor"); true {
+		office.get("/agency")
+		if st, _, _ := office.post("/agency/register/"+tax+"/tokens", url.Values{"name": {"介接"}}, true); st != http.StatusForbidden {
+			t.Fatalf("an office supervisor mints a partner token: %d", st)
+		}
+	}
+	sup := e.loggedIn("admin")
 	tokens := map[string]string{}
 	for _, id := range []string{tax, nhi} {
 		sup.get("/agency/register/" + id)
@@ -294,7 +302,10 @@ func TestAgencyPagesByRole(t *testing.T) {
 	if st, _ := clerk.get("/agency/new?idno=B999999999"); st != http.StatusNotFound {
 		t.Errorf("unknown person: %d", st)
 	}
-	sup := e.loggedIn("supervisor")
+	if st, _ := e.loggedIn("supervisor").get("/agency/register"); st != http.StatusForbidden {
+		t.Errorf("an office supervisor on the city's register: %d", st)
+	}
+	sup := e.loggedIn("admin")
 	st, body = sup.get("/agency/register")
 	if st != 200 {
 		t.Fatalf("register: %d", st)

@@ -81,7 +81,13 @@ func TestClosureMovesDeadlineAndChangesCalendarVersion(t *testing.T) {
 	if before["deadline"] != "2024-08-01" {
 		t.Fatalf("before closure: %v", before)
 	}
-	sup := e.loggedIn("supervisor")
+	// A closure holds for the whole city: the city level records it, not an office's supervisor.
+	office := e.loggedIn("supervisor")
+	office.get("/calc/calendar")
+	if st, _, _ := office.post("/calc/calendar/closures", url.Values{"day": {"113.8.1"}, "city": {"臺中市"}, "reason": {"颱風停止上班"}}, true); st != http.StatusForbidden {
+		t.Fatalf("an office supervisor records a city closure: %d", st)
+	}
+	sup := e.loggedIn("admin")
 	sup.get("/calc/calendar")
 	st, _, _ := sup.post("/calc/calendar/closures", url.Values{"day": {"113.8.1"}, "city": {"臺中市"}, "reason": {"颱風停止上班"}}, true)
 	if st != http.StatusSeeOther {

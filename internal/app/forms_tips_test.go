@@ -151,7 +151,9 @@ func TestTipsSheetForNewbornParent(t *testing.T) {
 	}
 }
 
-func TestFormsMaintenanceOnlyBySupervisor(t *testing.T) {
+// Forms and tips are the city's masters: the city level (機房) maintains them,
+// neither a clerk nor an office's supervisor (issue 17, item 2).
+func TestFormsMaintenanceOnlyByTheCity(t *testing.T) {
 	e := newEnv(t)
 	clerk := e.loggedIn("clerk")
 	clerk.get("/forms")
@@ -159,7 +161,12 @@ func TestFormsMaintenanceOnlyBySupervisor(t *testing.T) {
 	if st != http.StatusForbidden {
 		t.Errorf("clerk retires a form: status %d", st)
 	}
-	sup := e.loggedIn("supervisor")
+	for _, p := range []string{"/forms/household-application/versions/new", "/forms/new", "/tips/manage"} {
+		if st, _ := e.loggedIn("supervisor").get(p); st != http.StatusForbidden {
+			t.Errorf("office supervisor on %s: %d", p, st)
+		}
+	}
+	sup := e.loggedIn("admin")
 	st, body := sup.get("/forms/household-application/versions/new")
 	if st != 200 {
 		t.Fatalf("new version page %d", st)
@@ -243,9 +250,9 @@ func TestFormsAPI(t *testing.T) {
 	}
 }
 
-func TestFormsSupervisorUploadsFileAndMaintains(t *testing.T) {
+func TestFormsCityUploadsFileAndMaintains(t *testing.T) {
 	e := newEnv(t)
-	sup := e.loggedIn("supervisor")
+	sup := e.loggedIn("admin")
 	for _, p := range []string{"/forms/new", "/forms/household-application/edit", "/forms/passport-application/versions/new", "/forms/stats", "/tips/manage", "/tips/manage/new", "/tips/manage/birth-nhi"} {
 		if st, body := sup.get(p); st != 200 {
 			t.Errorf("%s: status %d %.200s", p, st, body)

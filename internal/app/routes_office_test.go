@@ -33,6 +33,17 @@ import (
 
 // cityWideRoutes are parameterised routes shared by every office on purpose.
 var cityWideRoutes = map[string]string{
+	// Forms are the city's masters (issue 17, item 2): only the city level holds form.manage.
+	"GET /forms/{code}/edit":              "forms are the city's masters, maintained by the city level only",
+	"POST /forms/{code}":                  "forms are the city's masters, maintained by the city level only",
+	"GET /forms/{code}/versions/new":      "forms are the city's masters, maintained by the city level only",
+	"POST /forms/{code}/versions":         "forms are the city's masters, maintained by the city level only",
+	"POST /forms/{code}/versions/preview": "forms are the city's masters, maintained by the city level only",
+	"POST /forms/{code}/retire":           "forms are the city's masters, maintained by the city level only",
+	"POST /forms/{code}/restore":          "forms are the city's masters, maintained by the city level only",
+	"PUT /api/v1/forms/{code}":            "forms are the city's masters, maintained by the city level only",
+	"POST /api/v1/forms/{code}/versions":  "forms are the city's masters, maintained by the city level only",
+	"POST /api/v1/forms/{code}/retire":    "forms are the city's masters, maintained by the city level only",
 	// Persons: one city-wide register; reads are open, writes are the person's office's (officeRoutes).
 	"GET /persons/{idno}":                     "persons are city-wide reading (any office serves anyone)",
 	"GET /api/v1/persons/{idno}":              "persons are city-wide reading",
@@ -176,19 +187,9 @@ var officeRoutes = map[string]officeRoute{
 	"GET /forms/{code}/preview":                  {kind: "form"},
 	"POST /forms/{code}/print":                   {kind: "form"},
 	"GET /forms/{code}/versions/{no}/pdf":        {kind: "form", params: map[string]string{"no": "1"}},
-	"GET /forms/{code}/edit":                     {kind: "form"},
-	"POST /forms/{code}":                         {kind: "form", form: url.Values{"name": {"改名"}}},
-	"GET /forms/{code}/versions/new":             {kind: "form"},
-	"POST /forms/{code}/versions":                {kind: "form", form: url.Values{"effective_from": {"115.1.1"}}},
-	"POST /forms/{code}/versions/preview":        {kind: "form"},
-	"POST /forms/{code}/retire":                  {kind: "form"},
-	"POST /forms/{code}/restore":                 {kind: "form"},
 	"GET /api/v1/forms/{code}":                   {kind: "form"},
 	"POST /api/v1/forms/{code}/print":            {kind: "form", jsonBody: map[string]any{}},
 	"GET /api/v1/forms/{code}/versions/{no}/pdf": {kind: "form", params: map[string]string{"no": "1"}},
-	"PUT /api/v1/forms/{code}":                   {kind: "form", jsonBody: map[string]any{"name": "改名"}},
-	"POST /api/v1/forms/{code}/versions":         {kind: "form", jsonBody: map[string]any{"effective_from": "115.1.1"}},
-	"POST /api/v1/forms/{code}/retire":           {kind: "form", jsonBody: map[string]any{}},
 }
 
 // officeKinds: the table holding each kind (for the unchanged check), the

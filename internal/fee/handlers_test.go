@@ -247,7 +247,11 @@ func TestAPIScheduleVersions(t *testing.T) {
 	if st := s.api("clerk", "POST", "/api/v1/fees/versions", change, nil); st != 403 {
 		t.Fatalf("clerk adds a version: %d", st)
 	}
-	if st := s.api("supervisor", "POST", "/api/v1/fees/versions", change, &v); st != 201 {
+	// The schedule holds for the whole city: an office's supervisor may not change it (issue 17, item 2).
+	if st := s.api("supervisor", "POST", "/api/v1/fees/versions", change, nil); st != 403 {
+		t.Fatalf("supervisor adds a version: %d", st)
+	}
+	if st := s.api("admin", "POST", "/api/v1/fees/versions", change, &v); st != 201 {
 		t.Fatalf("add version %d %v", st, v)
 	}
 	var q Quote
@@ -263,7 +267,7 @@ func TestAPIScheduleVersions(t *testing.T) {
 	if st := s.api("clerk", "POST", "/api/v1/fees/quote", map[string]any{"date": "2027-01-01", "items": []map[string]any{{"item": "歸化國籍測試報名"}}}, &e); st != 400 || !strings.Contains(e["error"], "不在收費標準") {
 		t.Fatalf("removed item %d %v", st, e)
 	}
-	if st := s.api("supervisor", "POST", "/api/v1/fees/versions", map[string]any{"effective": "2026-01-01", "basis": "追溯", "set": []any{}}, &e); st != 400 || !strings.Contains(e["error"], "不得早於今日") {
+	if st := s.api("admin", "POST", "/api/v1/fees/versions", map[string]any{"effective": "2026-01-01", "basis": "追溯", "set": []any{}}, &e); st != 400 || !strings.Contains(e["error"], "不得早於今日") {
 		t.Fatalf("retroactive version %d %v", st, e)
 	}
 }
@@ -395,7 +399,10 @@ func TestPagesCashierAndSupervisor(t *testing.T) {
 		t.Fatalf("report xlsx November total %q", v)
 	}
 
-	sup := s.browser("supervisor", 0)
+	if resp, _ := s.browser("supervisor", 0).do("GET", "/fees/schedule/new", nil); resp.StatusCode != 403 {
+		t.Errorf("supervisor opens the schedule form: %d", resp.StatusCode)
+	}
+	sup := s.browser("admin", 0) // the city's schedule is the city level's
 	resp, page = sup.do("GET", "/fees/schedule", nil)
 	if resp.StatusCode != 200 || !strings.Contains(page, "施行中") || !strings.Contains(page, "第1張100元，第2張起每張15元") {
 		t.Fatalf("schedule %d", resp.StatusCode)

@@ -83,8 +83,9 @@ func newEnvOn(t testing.TB, d *db.DB, create bool) *env {
 		e.user("cashier", "張出納", auth.Cashier, e.office.ID)
 		e.user("other", "黃櫃檯", auth.Clerk, e.other.ID)
 		e.user("othersup", "北屯主任", auth.Supervisor, e.other.ID)
+		e.user("admin", "機房管理員", auth.Admin, e.office.ID)
 	} else {
-		for _, n := range []string{"clerk", "clerk2", "supervisor", "cashier", "other", "othersup"} {
+		for _, n := range []string{"clerk", "clerk2", "supervisor", "cashier", "other", "othersup", "admin"} {
 			e.loadUser(n)
 		}
 	}

@@ -51,16 +51,17 @@ const (
 	TemplateManage Permission = "template.manage"  // 維護文書範本
 	CalcUse        Permission = "calc.use"         // 居留期間、受胎期間、生育津貼、法定期間計算
 	AgencyFile     Permission = "agency.file"      // N加e 跨機關通報
-	AgencyManage   Permission = "agency.manage"    // 維護合作機關
+	AgencyManage   Permission = "agency.manage"    // 本所通報逾期追蹤、登錄機關辦理結果
+	AgencyRegister Permission = "agency.register"  // 維護合作機關名冊、介接權杖與金鑰（全市）
 	FeeCollect     Permission = "fee.collect"      // 收取規費、開立收據
 	FeeVoidApprove Permission = "fee.void.approve" // 核准作廢
-	FeeManage      Permission = "fee.manage"       // 維護規費項目
+	FeeManage      Permission = "fee.manage"       // 維護規費收費標準（全市）
 	FeeSettle      Permission = "fee.settle"       // 出納日結
 	RatingView     Permission = "rating.view"      // 滿意度統計（承辦及主管）
 	FormRead       Permission = "form.read"        // 查詢列印表單
-	FormManage     Permission = "form.manage"      // 維護表單
+	FormManage     Permission = "form.manage"      // 維護表單（全市）
 	TipRead        Permission = "tip.read"         // 查詢列印便民資訊
-	TipManage      Permission = "tip.manage"       // 維護便民資訊
+	TipManage      Permission = "tip.manage"       // 維護便民資訊（全市）
 	ArchiveRead    Permission = "archive.read"     // 影像查詢列印
 	ArchiveScan    Permission = "archive.scan"     // 影像掃描（拍攝）
 	ArchiveManage  Permission = "archive.manage"   // 資料登打（修改）
@@ -71,7 +72,7 @@ const (
 	UserManage     Permission = "user.manage"      // 使用者管理（本所）
 	OfficeManage   Permission = "office.manage"    // 戶所、櫃檯管理
 	CityWide       Permission = "city.wide"        // 跨所管理（機房）
-	CalendarManage Permission = "calendar.manage"  // 行事曆停班登錄
+	CalendarManage Permission = "calendar.manage"  // 行事曆停班登錄（全市）
 	TokenManage    Permission = "token.manage"     // API 權杖
 )
 
@@ -81,14 +82,18 @@ var clerkPerms = []Permission{PersonRead, PersonWrite, DocumentIssue, CalcUse, A
 
 // rolePermissions is the one table of role → permissions (作業規範 肆.一).
 // The system admin (機房人員) "可執行本系統所有工作項目": every permission.
+// Settings that hold for the whole city — the fee schedule, the calendar's
+// closures, the partner-agency register and its credentials, the masters of
+// forms and tips — are the city level's (機房), never one office's supervisor's:
+// a 北屯 supervisor must not change 西屯's quotes or mint a token that reads
+// 西屯's citizens. An office's own matters stay with its supervisor.
 var rolePermissions = map[Role][]Permission{
 	Clerk: clerkPerms,
 	Supervisor: append(append([]Permission{}, clerkPerms...), TemplateManage, AgencyManage, FeeVoidApprove,
-		FeeManage, RatingView, FormManage, TipManage, ArchiveScan, ArchiveManage, SealScan, AuditView, UserManage,
-		CalendarManage),
+		RatingView, ArchiveScan, ArchiveManage, SealScan, AuditView, UserManage),
 	Scanner: {PersonRead, ArchiveRead, ArchiveScan, SealScan, ReportView, FormRead, TipRead},
 	Cashier: {PersonRead, FeeCollect, FeeSettle, ReportView, FormRead, TipRead},
-	Admin: {PersonRead, PersonWrite, DocumentIssue, TemplateManage, CalcUse, AgencyFile, AgencyManage, FeeCollect,
+	Admin: {PersonRead, PersonWrite, DocumentIssue, TemplateManage, CalcUse, AgencyFile, AgencyManage, AgencyRegister, FeeCollect,
 		FeeVoidApprove, FeeManage, FeeSettle, RatingView, FormRead, FormManage, TipRead, TipManage, ArchiveRead,
 		ArchiveScan, ArchiveManage, SealCompare, SealScan, ReportView, AuditView, UserManage, OfficeManage,
 		CityWide, CalendarManage, TokenManage},
