@@ -80,12 +80,8 @@ func (h *Handlers) users(w http.ResponseWriter, r *http.Request) error {
 	return h.Kit.Render(w, r, "admin_users", "使用者管理", map[string]any{"Users": users, "Offices": offices, "Roles": assignableRoles(u)})
 }
 
-func assignableRoles(u *auth.User) []auth.Role {
-	if u.Can(auth.CityWide) {
-		return auth.Roles
-	}
-	return []auth.Role{auth.Clerk, auth.Scanner, auth.Cashier}
-}
+// assignableRoles are the roles u may give (the rules are auth's, manage.go).
+func assignableRoles(u *auth.User) []auth.Role { return u.Role.ManageableRoles() }
 
 func (h *Handlers) visibleOffices(r *http.Request) ([]*office.Office, error) {
 	all, err := h.Offices.All(r.Context())
@@ -105,34 +101,41 @@ func (h *Handlers) visibleOffices(r *http.Request) ([]*office.Office, error) {
 	return out, nil
 }
 
-func (h *Handlers) checkAssign(u *auth.User, officeID int64, role auth.Role) error {
-	if !u.CanActOnOffice(officeID) {
-		return web.Forbidden("您只能管理本所的使用者")
-	}
-	for _, r := range assignableRoles(u) {
-		if r == role {
-			return nil
-		}
-	}
-	return web.Forbidden("您不能指派「" + role.Label() + "」角色")
-}
+// The account rules — who may create, edit, reset or give a token to whom — are
+// enforced and their refusals audited by the auth service; a refusal comes back
+// as an *auth.Refusal, which the web kit answers with 403.
 
 func (h *Handlers) createUser(w http.ResponseWriter, r *http.Request) error {
-	u := web.User(r)
 	officeID, _ := strconv.ParseInt(r.PostFormValue("office_id"), 10, 64)
 	role := auth.Role(r.PostFormValue("role"))
-	if err := h.checkAssign(u, officeID, role); err != nil {
-		return err
-	}
-	_, pw, err := h.Auth.CreateUser(r.Context(), web.Actor(r), auth.NewUser{Username: r.PostFormValue("username"),
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	_, pw, err := h.Auth.CreateUser(r.Context(), web.Actor(r), auth.NewUser{Username: username,
 		DisplayName: r.PostFormValue("display_name"), OfficeID: officeID, Role: role})
 	if err != nil {
+		var refusal *auth.Refusal
+		if errors.As(err, &refusal) {
+			return err
+		}
 		if errors.Is(err, auth.ErrUsernameTaken) || !strings.Contains(err.Error(), "SQL") {
 			return web.Invalid(err)
 		}
 		return err
 	}
-	return web.Redirect(w, r, "/admin/users", fmt.Sprintf("已建立帳號 %s，一次性密碼：%s（首次登入須變更）", r.PostFormValue("username"), pw))
+	return h.showSecret(w, r, secret{Title: "已建立帳號 " + username, Label: "一次性密碼", Value: pw,
+		Note: "請當面交付使用者；首次登入須變更密碼。", Back: "/admin/users"})
+}
+
+// secret is a one-time password or token just made.
+type secret struct {
+	Title, Label, Value, Note, Back string
+}
+
+// showSecret answers the POST that made a secret with a page showing it: once,
+// here, never in a cookie, a redirect or a log, and never cached.
+func (h *Handlers) showSecret(w http.ResponseWriter, r *http.Request, s secret) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	return h.Kit.Render(w, r, "admin_secret", s.Title, s)
 }
 
 func (h *Handlers) loadUser(r *http.Request) (*auth.User, error) {
@@ -163,7 +166,9 @@ func (h *Handlers) editUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Kit.Render(w, r, "admin_user", "使用者 "+target.Username, map[string]any{"Target": target, "Offices": offices, "Roles": assignableRoles(web.User(r))})
+	u := web.User(r)
+	return h.Kit.Render(w, r, "admin_user", "使用者 "+target.Username, map[string]any{"Target": target, "Offices": offices,
+		"Roles": assignableRoles(u), "CanManage": u.MayManage(target)})
 }
 
 func (h *Handlers) updateUser(w http.ResponseWriter, r *http.Request) error {
@@ -171,21 +176,18 @@ func (h *Handlers) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	officeID, _ := strconv.ParseInt(r.PostFormValue("office_id"), 10, 64)
-	role := auth.Role(r.PostFormValue("role"))
-	if err := h.checkAssign(web.User(r), officeID, role); err != nil {
+	upd := *target
+	upd.OfficeID, _ = strconv.ParseInt(r.PostFormValue("office_id"), 10, 64)
+	upd.Role = auth.Role(r.PostFormValue("role"))
+	upd.DisplayName = strings.TrimSpace(r.PostFormValue("display_name"))
+	upd.Active = r.PostFormValue("active") == "on"
+	if err := h.Auth.UpdateUser(r.Context(), web.Actor(r), &upd); err != nil {
+		if errors.Is(err, auth.ErrStale) {
+			return web.Conflict(err.Error())
+		}
 		return err
 	}
-	target.DisplayName = strings.TrimSpace(r.PostFormValue("display_name"))
-	target.OfficeID, target.Role = officeID, role
-	target.Active = r.PostFormValue("active") == "on"
-	if target.ID == web.User(r).ID && !target.Active {
-		return web.BadRequest("不能停用自己的帳號")
-	}
-	if err := h.Auth.UpdateUser(r.Context(), web.Actor(r), target); err != nil {
-		return err
-	}
-	return web.Redirect(w, r, "/admin/users", "已儲存 "+target.Username)
+	return web.Redirect(w, r, "/admin/users", "已儲存 "+upd.Username)
 }
 
 func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) error {
@@ -195,9 +197,13 @@ func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	pw, err := h.Auth.ResetPassword(r.Context(), web.Actor(r), target.ID)
 	if err != nil {
+		if errors.Is(err, auth.ErrStale) {
+			return web.Conflict(err.Error())
+		}
 		return err
 	}
-	return web.Redirect(w, r, "/admin/users", fmt.Sprintf("已重設 %s 的密碼並解除鎖定，一次性密碼：%s", target.Username, pw))
+	return h.showSecret(w, r, secret{Title: "已重設 " + target.Username + " 的密碼", Label: "一次性密碼", Value: pw,
+		Note: "帳號已解除鎖定，其所有登入工作階段已結束、API 權杖已撤銷；首次登入須變更密碼。", Back: fmt.Sprintf("/admin/users/%d", target.ID)})
 }
 
 func (h *Handlers) offices(w http.ResponseWriter, r *http.Request) error {
@@ -295,7 +301,8 @@ func (h *Handlers) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/admin/tokens", "已核發權杖（僅顯示這一次，請妥善保存）："+tok)
+	return h.showSecret(w, r, secret{Title: "已核發 API 權杖", Label: target.Username + " 的權杖（" + name + "）", Value: tok,
+		Note: "系統只保存權杖的雜湊值，離開此頁後無法再查看，請立即妥善保存。", Back: "/admin/tokens"})
 }
 
 func (h *Handlers) revokeToken(w http.ResponseWriter, r *http.Request) error {

@@ -93,7 +93,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	tmpl, _ := fs.Sub(webassets.FS, "templates")
 	static, _ := fs.Sub(webassets.FS, "static")
 	kit, err := web.New(web.Options{Auth: a.Auth, DB: d, Log: log, Templates: tmpl, Static: static,
-		SecureCookies: c.TLSCert != "", Version: Version})
+		SecureCookies: c.TLSCert != "", Version: Version, AuthAttemptsPerMinute: c.AuthRate})
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,9 @@ func (a *App) ensureAdmin(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Log.Warn("created the first administrator; change the password at first login", "username", "admin", "one_time_password", pw)
+	// The password goes to the operator's terminal once, never to the log
+	// (which is kept, shipped and read by others).
+	a.Log.Warn("created the first administrator 'admin'; its one-time password was printed on the standard error once and must be changed at first login", "username", "admin")
 	fmt.Fprintf(os.Stderr, "\n  First start: administrator account 'admin', one-time password: %s\n\n", pw)
 	return nil
 }
@@ -212,12 +214,16 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	return a.Kit.Render(w, r, "login", "登入", map[string]any{"Next": r.URL.Query().Get("next"), "Demo": a.Config.Demo})
+	return a.Kit.Render(w, r, "login", "登入", map[string]any{"Next": web.SafeNext(r.URL.Query().Get("next")), "Demo": a.Config.Demo})
 }
 
 func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"))
+	if !a.Kit.LimitAuth(w, r, "login", username) {
+		w.WriteHeader(http.StatusTooManyRequests)
+		return a.Kit.Render(w, r, "login", "登入", map[string]any{"Next": next, "Username": username, "Error": web.TooManyAttemptsMsg, "Demo": a.Config.Demo})
+	}
 	u, err := a.Auth.Authenticate(r.Context(), username, password, web.ClientAddr(r))
 	if err != nil {
 		if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrLocked) || errors.Is(err, auth.ErrInactive) {
@@ -256,11 +262,22 @@ func (a *App) passwordForm(w http.ResponseWriter, r *http.Request) error {
 func (a *App) changePassword(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	oldPW, newPW, confirm := r.PostFormValue("old_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
+	if !a.Kit.LimitAuth(w, r, "user.change_password", "") {
+		w.WriteHeader(http.StatusTooManyRequests)
+		return a.Kit.Render(w, r, "password", "變更密碼", map[string]any{"Expired": a.Auth.PasswordExpired(u), "MinLen": a.Auth.Policy.MinPasswordLen, "Error": web.TooManyAttemptsMsg})
+	}
+	keep := "" // this browser stays logged in; every other session of the user ends
+	if s := web.Session(r); s != nil {
+		keep = s.ID
+	}
 	var err error
 	if newPW != confirm {
 		err = errors.New("兩次輸入的新密碼不一致")
 	} else {
-		err = a.Auth.ChangePassword(r.Context(), u, oldPW, newPW, web.ClientAddr(r))
+		err = a.Auth.ChangePassword(r.Context(), u, keep, oldPW, newPW, web.ClientAddr(r))
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
 	}
 	if err != nil {
 		w.WriteHeader(http.StatusUnprocessableEntity)

@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
 	"ebazhao/internal/platform/clock"
+	"ebazhao/internal/platform/web"
 )
 
 // Config is everything the binary can be told, by flag or environment.
@@ -30,6 +31,9 @@ type Config struct {
 	BackupDir    string
 	LogFormat    string
 	Policy       auth.Policy
+	// AuthRate is how many logins, password changes and failed API tokens one
+	// client address may make a minute (0: web.DefaultAuthAttemptsPerMinute).
+	AuthRate int
 	// N加e partner agencies: SFTP endpoint ("" disables it) and the daily files.
 	SFTPAddr        string
 	AgencyFilesAt   string
@@ -111,6 +115,10 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&p.MaxFailures, "lockout-failures", envInt("EBAZHAO_LOCKOUT_FAILURES", p.MaxFailures), "failed logins before lockout")
 	fs.DurationVar(&p.LockDuration, "lockout-duration", p.LockDuration, "lockout duration")
 	fs.DurationVar(&p.IdleTimeout, "session-idle", p.IdleTimeout, "session idle timeout")
+	fs.IntVar(&p.HashMemoryMiB, "hash-memory", envInt("EBAZHAO_HASH_MEMORY", auth.DefaultHashMemoryMiB),
+		"memory budget in MiB for password hashing at once (argon2id, 64 MiB each): max(2, min(CPUs, budget/64)) logins are checked at a time, the rest wait [EBAZHAO_HASH_MEMORY]")
+	fs.IntVar(&c.AuthRate, "auth-rate", envInt("EBAZHAO_AUTH_RATE", web.DefaultAuthAttemptsPerMinute),
+		"logins, password changes and failed API tokens allowed per client address a minute; more are answered 429 [EBAZHAO_AUTH_RATE]")
 }
 
 // Backups returns the backup folder.

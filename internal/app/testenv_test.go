@@ -33,10 +33,22 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil, io.Discard)
+}
+
+// newEnvWith is newEnv with the configuration changed by configure (if not
+// nil) and the log written to logs.
+func newEnvWith(t *testing.T, configure func(*app.Config), logs io.Writer) *env {
+	t.Helper()
 	d := dbtest.New(t)
 	ctx := context.Background()
-	cfg := app.Config{Demo: true, Policy: auth.DefaultPolicy(), DataDir: t.TempDir()}
-	a, err := app.New(ctx, cfg, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The tests log in dozens of times from 127.0.0.1 within seconds; the limit
+	// per client address has its own test (TestAuthAttemptsLimitedPerAddress).
+	cfg := app.Config{Demo: true, Policy: auth.DefaultPolicy(), DataDir: t.TempDir(), AuthRate: 100000}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.New(ctx, cfg, d, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,9 @@ type Policy struct {
 	LockDuration   time.Duration // how long a lockout lasts
 	IdleTimeout    time.Duration // session idle timeout
 	SessionMaxAge  time.Duration // absolute session lifetime
+	// HashMemoryMiB is the memory budget of concurrent password hashing
+	// (argon2id, 64 MiB each); it sets HashSlots. 0: DefaultHashMemoryMiB.
+	HashMemoryMiB int
 }
 
 // DefaultPolicy matches the issue: 5 failures lock for 15 minutes.
@@ -58,15 +61,22 @@ func (u *User) Actor(client string) audit.Actor {
 	return audit.Actor{UserID: u.ID, Username: u.Username, OfficeID: u.OfficeID, Client: client}
 }
 
-// Service is the account store.
+// Service is the account store. Build it with New.
 type Service struct {
 	DB     *db.DB
 	Policy Policy
 	Now    func() time.Time
+	hashes *hasher
 }
 
-// New returns a service with policy p.
-func New(d *db.DB, p Policy) *Service { return &Service{DB: d, Policy: p, Now: d.Now} }
+// New returns a service with policy p. It computes no hash: the dummy hash
+// that unknown usernames are checked against is made at the first one.
+func New(d *db.DB, p Policy) *Service {
+	return &Service{DB: d, Policy: p, Now: d.Now, hashes: newHasher(HashSlots(p.HashMemoryMiB))}
+}
+
+// HashSlots is how many password hashes this service runs at once.
+func (s *Service) HashSlots() int { return cap(s.hashes.slots) }
 
 // Errors shown to users (their text is the Chinese message).
 var (
@@ -74,6 +84,9 @@ var (
 	ErrLocked         = errors.New("帳號已暫時鎖定")
 	ErrInactive       = errors.New("帳號已停用")
 	ErrUsernameTaken  = errors.New("帳號已存在")
+	// ErrStale: the account changed between the check and the write (someone
+	// else edited it at the same moment).
+	ErrStale = errors.New("此帳號剛被他人變更，請重新開啟後再試")
 )
 
 const userCols = `u.id, u.username, u.display_name, u.office_id, o.name, u.role, u.must_change, u.password_changed_at,
@@ -153,11 +166,21 @@ func (s *Service) CreateUser(ctx context.Context, actor audit.Actor, nu NewUser)
 	if !nu.Role.Valid() {
 		return 0, "", fmt.Errorf("未知的角色「%s」", nu.Role)
 	}
+	m, err := s.manager(ctx, actor)
+	if err != nil {
+		return 0, "", err
+	}
+	if m != nil {
+		if ref := m.manageRefusal(nu.Role, nu.OfficeID); ref != nil {
+			ref.Reason = fmt.Sprintf("create %s (role %s, office %d): %s", nu.Username, nu.Role, nu.OfficeID, ref.Reason)
+			return 0, "", s.refuse(ctx, actor, "user.create", "user", "", ref)
+		}
+	}
 	if nu.Password == "" {
 		nu.Password = OneTimePassword()
 		nu.MustChange = true
 	}
-	hash, err := HashPassword(nu.Password)
+	hash, err := s.hashes.hash(ctx, nu.Password)
 	if err != nil {
 		return 0, "", err
 	}
@@ -180,54 +203,141 @@ func (s *Service) CreateUser(ctx context.Context, actor audit.Actor, nu NewUser)
 	return id, nu.Password, err
 }
 
-// UpdateUser changes a user's display name, office, role and active flag.
+// UpdateUser changes a user's display name, office, role and active flag, as
+// actor may (see manage.go). Deactivating ends the user's sessions and revokes
+// the user's API tokens: they stay dead when the account is reactivated.
 func (s *Service) UpdateUser(ctx context.Context, actor audit.Actor, u *User) error {
 	if !u.Role.Valid() {
 		return fmt.Errorf("未知的角色「%s」", u.Role)
 	}
+	cur, err := s.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	m, err := s.manager(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		ref := m.manageRefusal(cur.Role, cur.OfficeID)
+		if ref == nil {
+			ref = m.manageRefusal(u.Role, u.OfficeID)
+		}
+		if ref == nil && m.ID == cur.ID && (u.Role != cur.Role || !u.Active) {
+			ref = &Refusal{"不能變更自己的角色或停用自己的帳號", "own role change or deactivation"}
+		}
+		if ref != nil {
+			ref.Reason = fmt.Sprintf("%s (now role %s office %d active %v; asked role %s office %d active %v)", ref.Reason,
+				cur.Role, cur.OfficeID, cur.Active, u.Role, u.OfficeID, u.Active)
+			return s.refuse(ctx, actor, "user.update", "user", fmt.Sprint(u.ID), ref)
+		}
+	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, office_id = ?, role = ?, active = ?, updated_at = ? WHERE id = ?`,
-			u.DisplayName, u.OfficeID, string(u.Role), u.Active, db.FormatTime(s.Now()), u.ID); err != nil {
+		now := db.FormatTime(s.Now())
+		// The row must still be what the rules were checked against.
+		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, office_id = ?, role = ?, active = ?, updated_at = ?
+			WHERE id = ? AND role = ? AND office_id = ?`,
+			u.DisplayName, u.OfficeID, string(u.Role), u.Active, now, u.ID, string(cur.Role), cur.OfficeID)
+		if err != nil {
 			return err
 		}
-		if !u.Active {
-			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
-				return err
-			}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrStale
 		}
 		e := audit.For(actor, "user.update", "user", fmt.Sprint(u.ID))
 		e.Detail = fmt.Sprintf("role=%s office=%d active=%v", u.Role, u.OfficeID, u.Active)
+		if !u.Active {
+			sessions, tokens, err := s.endAccess(ctx, tx, u.ID, "", true)
+			if err != nil {
+				return err
+			}
+			e.Detail += fmt.Sprintf("; sessions ended=%d tokens revoked=%d", sessions, tokens)
+		}
 		return audit.Log(ctx, tx, e)
 	})
 }
 
-// ResetPassword gives a user a new one-time password and unlocks the account.
+// endAccess ends the user's browser sessions except keepSession and, when
+// tokens is set, revokes the user's API tokens; it returns how many of each.
+func (s *Service) endAccess(ctx context.Context, tx *db.Tx, userID int64, keepSession string, tokens bool) (int64, int64, error) {
+	res, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepSession)
+	if err != nil {
+		return 0, 0, err
+	}
+	sessions, _ := res.RowsAffected()
+	if !tokens {
+		return sessions, 0, nil
+	}
+	res, err = tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = ''`, db.FormatTime(s.Now()), userID)
+	if err != nil {
+		return 0, 0, err
+	}
+	revoked, _ := res.RowsAffected()
+	return sessions, revoked, nil
+}
+
+// ResetPassword gives a user a new one-time password and unlocks the account,
+// as actor may (see manage.go). It ends all the user's sessions and revokes the
+// user's API tokens. The password is returned to be shown once, never logged.
 func (s *Service) ResetPassword(ctx context.Context, actor audit.Actor, userID int64) (string, error) {
+	cur, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	m, err := s.manager(ctx, actor)
+	if err != nil {
+		return "", err
+	}
+	if m != nil {
+		if ref := m.manageRefusal(cur.Role, cur.OfficeID); ref != nil {
+			ref.Reason = fmt.Sprintf("%s (target %s role %s office %d)", ref.Reason, cur.Username, cur.Role, cur.OfficeID)
+			return "", s.refuse(ctx, actor, "user.reset_password", "user", fmt.Sprint(userID), ref)
+		}
+	}
 	pw := OneTimePassword()
-	hash, err := HashPassword(pw)
+	hash, err := s.hashes.hash(ctx, pw)
 	if err != nil {
 		return "", err
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, must_change = ?, failed_logins = 0, locked_until = '',
-			password_changed_at = ?, updated_at = ? WHERE id = ?`, hash, true, db.FormatTime(s.Now()), db.FormatTime(s.Now()), userID); err != nil {
+		now := db.FormatTime(s.Now())
+		res, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, must_change = ?, failed_logins = 0, locked_until = '',
+			password_changed_at = ?, updated_at = ? WHERE id = ? AND role = ? AND office_id = ?`,
+			hash, true, now, now, userID, string(cur.Role), cur.OfficeID)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrStale
+		}
+		sessions, tokens, err := s.endAccess(ctx, tx, userID, "", true)
+		if err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.For(actor, "user.reset_password", "user", fmt.Sprint(userID)))
+		e := audit.For(actor, "user.reset_password", "user", fmt.Sprint(userID))
+		e.Detail = fmt.Sprintf("sessions ended=%d tokens revoked=%d", sessions, tokens)
+		return audit.Log(ctx, tx, e)
 	})
-	return pw, err
+	if err != nil {
+		return "", err
+	}
+	return pw, nil
 }
 
-// Authenticate checks a username and password, counting failures toward lockout.
-// Every attempt is audited.
+// Authenticate checks a username and password, counting failures toward
+// lockout. Every attempt is audited.
+//
+// An attempt is counted before its password is checked, in one statement that
+// also refuses it once the account has used its Policy.MaxFailures attempts of
+// the lockout window: however many guesses arrive at once, at most MaxFailures
+// of them are ever checked per window. A right password resets the count.
 func (s *Service) Authenticate(ctx context.Context, username, password, client string) (*User, error) {
-	now := s.Now()
 	u, err := s.UserByName(ctx, username)
 	if errors.Is(err, db.ErrNotFound) {
-		CheckPassword(dummyHash, password) // same time as a real check: no username probing
+		// As long as a real check: no probing for usernames.
+		if err := s.hashes.verifyDummy(ctx, password); err != nil {
+			return nil, err
+		}
 		audit.Record(ctx, s.DB, audit.Entry{Username: username, Action: "login", Client: client, Outcome: audit.Denied, Detail: "unknown user"})
 		return nil, ErrBadCredentials
 	}
@@ -240,37 +350,49 @@ func (s *Service) Authenticate(ctx context.Context, username, password, client s
 		audit.Record(ctx, s.DB, entry)
 		return nil, ErrInactive
 	}
-	if now.Before(u.LockedUntil) {
+	locked := func(until time.Time) error {
 		entry.Outcome, entry.Detail = audit.Denied, "locked"
 		audit.Record(ctx, s.DB, entry)
-		return nil, fmt.Errorf("%w，請於 %d 分鐘後再試或洽機房人員", ErrLocked, int(u.LockedUntil.Sub(now).Minutes())+1)
+		return fmt.Errorf("%w，請於 %d 分鐘後再試或洽機房人員", ErrLocked, int(max(0, until.Sub(s.Now())).Minutes())+1)
 	}
-	var hash string
-	if err := s.DB.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
+	if s.Now().Before(u.LockedUntil) { // known locked: no need to queue for a slot
+		return nil, locked(u.LockedUntil)
+	}
+	// The slot first: a request that gives up while queued has used no attempt.
+	release, err := s.hashes.acquire(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if !CheckPassword(hash, password) {
-		var locked bool
-		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			var fails int
-			if err := tx.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, u.ID).Scan(&fails); err != nil {
-				return err
-			}
-			entry.Outcome, entry.Detail = audit.Denied, fmt.Sprintf("wrong password (%d)", fails)
-			if fails >= s.Policy.MaxFailures {
-				locked = true
-				if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`,
-					db.FormatTime(now.Add(s.Policy.LockDuration)), u.ID); err != nil {
-					return err
-				}
-				entry.Detail += "; locked"
-			}
-			return audit.Log(ctx, tx, entry)
-		})
+	defer release()
+	attempt, hash, err := s.reserveAttempt(ctx, u.ID, s.Now())
+	if errors.Is(err, errNoAttempt) {
+		release()
+		cur, err := s.UserByID(ctx, u.ID)
 		if err != nil {
 			return nil, err
 		}
-		if locked {
+		if !cur.Active {
+			entry.Outcome, entry.Detail = audit.Denied, "inactive"
+			audit.Record(ctx, s.DB, entry)
+			return nil, ErrInactive
+		}
+		return nil, locked(cur.LockedUntil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok := s.hashes.check(hash, password)
+	release()
+	if !ok {
+		entry.Outcome, entry.Detail = audit.Denied, fmt.Sprintf("wrong password (%d)", attempt)
+		last := attempt >= s.Policy.MaxFailures
+		if last {
+			entry.Detail += "; locked"
+		}
+		if err := audit.Record(ctx, s.DB, entry); err != nil {
+			return nil, err
+		}
+		if last {
 			return nil, fmt.Errorf("%w：密碼錯誤已達 %d 次，請於 %d 分鐘後再試", ErrLocked, s.Policy.MaxFailures, int(s.Policy.LockDuration.Minutes()))
 		}
 		return nil, ErrBadCredentials
@@ -288,21 +410,52 @@ func (s *Service) Authenticate(ctx context.Context, username, password, client s
 	return u, nil
 }
 
-// dummyHash makes a check against an unknown user take as long as a real one.
-var dummyHash, _ = HashPassword("ebazhao-dummy-password")
+// errNoAttempt: the account is locked (or was deactivated): no attempt is left.
+var errNoAttempt = errors.New("auth: no login attempt left")
+
+// reserveAttempt counts one login attempt of the user before its password is
+// checked and returns its number in the window and the password hash to check.
+// failed_logins counts the attempts of the current window, checked or being
+// checked; the attempt that reaches MaxFailures locks the account at once, so
+// no further attempt is counted, let alone checked, until the lock expires —
+// when the next attempt opens a new window. A right password resets the count.
+func (s *Service) reserveAttempt(ctx context.Context, userID int64, now time.Time) (int, string, error) {
+	ts := db.FormatTime(now)
+	var attempt int
+	var hash string
+	err := s.DB.QueryRow(ctx, `UPDATE users SET
+			failed_logins = CASE WHEN locked_until <> '' THEN 1 ELSE failed_logins + 1 END,
+			locked_until = CASE WHEN (CASE WHEN locked_until <> '' THEN 1 ELSE failed_logins + 1 END) >= ? THEN ? ELSE '' END
+		WHERE id = ? AND active = ? AND (locked_until = '' OR locked_until <= ?)
+		RETURNING failed_logins, password_hash`,
+		s.Policy.MaxFailures, db.FormatTime(now.Add(s.Policy.LockDuration)), userID, true, ts).Scan(&attempt, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", errNoAttempt
+	}
+	return attempt, hash, err
+}
 
 // PasswordExpired reports whether u must change the password before working.
 func (s *Service) PasswordExpired(u *User) bool {
 	return u.MustChange || (s.Policy.PasswordMaxAge > 0 && s.Now().Sub(u.PasswordChangedAt) > s.Policy.PasswordMaxAge)
 }
 
-// ChangePassword sets a new password after checking the old one and the policy.
-func (s *Service) ChangePassword(ctx context.Context, u *User, oldPW, newPW, client string) error {
+// ChangePassword sets a new password after checking the old one and the
+// policy. It ends the user's other sessions; keepSession (the session id of the
+// request, "" for none) stays.
+func (s *Service) ChangePassword(ctx context.Context, u *User, keepSession, oldPW, newPW, client string) error {
 	var hash string
 	if err := s.DB.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
 		return err
 	}
-	if !CheckPassword(hash, oldPW) {
+	ok, err := s.hashes.verify(ctx, hash, oldPW)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		e := audit.For(u.Actor(client), "user.change_password", "user", fmt.Sprint(u.ID))
+		e.Outcome, e.Detail = audit.Denied, "wrong current password"
+		audit.Record(ctx, s.DB, e)
 		return errors.New("目前密碼不正確")
 	}
 	if oldPW == newPW {
@@ -311,7 +464,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, oldPW, newPW, cli
 	if err := CheckStrength(newPW, s.Policy.MinPasswordLen); err != nil {
 		return err
 	}
-	nh, err := HashPassword(newPW)
+	nh, err := s.hashes.hash(ctx, newPW)
 	if err != nil {
 		return err
 	}
@@ -321,7 +474,13 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, oldPW, newPW, cli
 			nh, false, now, now, u.ID); err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.For(u.Actor(client), "user.change_password", "user", fmt.Sprint(u.ID)))
+		sessions, _, err := s.endAccess(ctx, tx, u.ID, keepSession, false)
+		if err != nil {
+			return err
+		}
+		e := audit.For(u.Actor(client), "user.change_password", "user", fmt.Sprint(u.ID))
+		e.Detail = fmt.Sprintf("other sessions ended=%d", sessions)
+		return audit.Log(ctx, tx, e)
 	})
 }
 
@@ -374,6 +533,8 @@ func (s *Service) SessionByToken(ctx context.Context, tok string) (*Session, err
 		return nil, err
 	}
 	if !u.Active {
+		// Deactivation ends sessions; one that slipped through ends here.
+		s.DB.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
 		return nil, db.ErrNotFound
 	}
 	// Touch at most once a minute: a read-heavy counter should not write on every click.
@@ -410,10 +571,30 @@ type Token struct {
 	Revoked    bool
 }
 
-// CreateToken issues a bearer token for user and returns it (shown once).
+// CreateToken issues a bearer token for user and returns it (shown once), as
+// actor may (see manage.go). A deactivated user gets none.
 func (s *Service) CreateToken(ctx context.Context, actor audit.Actor, userID int64, name string) (string, error) {
+	target, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	m, err := s.manager(ctx, actor)
+	if err != nil {
+		return "", err
+	}
+	var ref *Refusal
+	if m != nil {
+		ref = m.tokenRefusal(target)
+	}
+	if ref == nil && !target.Active {
+		ref = &Refusal{"此帳號已停用，不能核發權杖", "user inactive"}
+	}
+	if ref != nil {
+		ref.Reason = fmt.Sprintf("%s (token for %s role %s office %d)", ref.Reason, target.Username, target.Role, target.OfficeID)
+		return "", s.refuse(ctx, actor, "token.create", "user", fmt.Sprint(userID), ref)
+	}
 	tok := "ebz_" + RandomToken(32)
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var id int64
 		var by any
 		if actor.UserID != 0 {
@@ -427,11 +608,34 @@ func (s *Service) CreateToken(ctx context.Context, actor audit.Actor, userID int
 		e.Detail = fmt.Sprintf("user=%d name=%s", userID, name)
 		return audit.Log(ctx, tx, e)
 	})
-	return tok, err
+	if err != nil {
+		return "", err
+	}
+	return tok, nil
 }
 
-// RevokeToken revokes a token.
+// RevokeToken revokes a token, as actor may (see manage.go).
 func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, id int64) error {
+	var owner int64
+	if err := s.DB.QueryRow(ctx, `SELECT user_id FROM api_tokens WHERE id = ?`, id).Scan(&owner); errors.Is(err, sql.ErrNoRows) {
+		return db.ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	m, err := s.manager(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		target, err := s.UserByID(ctx, owner)
+		if err != nil {
+			return err
+		}
+		if ref := m.tokenRefusal(target); ref != nil {
+			ref.Reason = fmt.Sprintf("%s (token of %s role %s office %d)", ref.Reason, target.Username, target.Role, target.OfficeID)
+			return s.refuse(ctx, actor, "token.revoke", "api_token", fmt.Sprint(id), ref)
+		}
+	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''`, db.FormatTime(s.Now()), id)
 		if err != nil {

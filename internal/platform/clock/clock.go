@@ -118,6 +118,10 @@ func Start() Stopwatch { return Stopwatch{start: time.Now()} }
 // Elapsed returns the real time since the stopwatch started.
 func (s Stopwatch) Elapsed() time.Duration { return time.Since(s.start) }
 
+// Real returns the machine's own time, for rate limits and timeouts that are
+// about real elapsed seconds (never shifted, never a business date).
+func Real() time.Time { return time.Now() }
+
 // After returns the real instant d from now, for network deadlines and polling
 // loops (never shifted: the peer and the kernel run on the machine's clock).
 func After(d time.Duration) time.Time { return time.Now().Add(d) }

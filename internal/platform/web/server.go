@@ -12,9 +12,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,12 +46,16 @@ type Options struct {
 	Static        fs.FS // files served under /static/
 	SecureCookies bool
 	Version       string
+	// AuthAttemptsPerMinute limits logins, password changes and failed API
+	// tokens per client address (0: DefaultAuthAttemptsPerMinute).
+	AuthAttemptsPerMinute int
 }
 
 // New builds the kit and parses every template; a broken template fails start-up.
 func New(o Options) (*Kit, error) {
 	k := &Kit{Auth: o.Auth, DB: o.DB, Log: o.Log, SecureCookies: o.SecureCookies, Version: o.Version,
-		mux: http.NewServeMux(), static: o.Static, templates: map[string]*template.Template{}}
+		mux: http.NewServeMux(), static: o.Static, templates: map[string]*template.Template{},
+		authLimiter: NewAttemptLimiter(o.AuthAttemptsPerMinute, 0)}
 	k.metrics = newMetrics()
 	if err := k.hashAssets(); err != nil {
 		return nil, err
@@ -310,8 +316,17 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, viaTokenKey, int64(0))))
 				return
 			}
+			// Wrong tokens spend the client address's authentication attempts;
+			// an address with none left is not even looked up.
+			addr := ClientAddr(r)
+			if k.authLimiter.Exhausted(addr) {
+				k.refuseRateLimited(w, r, "api.auth", "")
+				JSON(w, http.StatusTooManyRequests, map[string]string{"error": TooManyAttemptsMsg, "request_id": RequestID(r)})
+				return
+			}
 			u, tokenID, err := k.Auth.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
 			if err != nil {
+				k.authLimiter.Allow(addr)
 				k.Audit(r, "api.auth", "api_token", "", "", "denied", "invalid token")
 				JSON(w, http.StatusUnauthorized, map[string]string{"error": "API 權杖無效或已撤銷"})
 				return
@@ -473,15 +488,42 @@ func urlQueryEscape(s string) string {
 	return r.Replace(s)
 }
 
-// SafeNext keeps a post-login redirect on this site.
+// SafeNext keeps a post-login (or post-form) redirect on this site: it returns
+// next when next is a same-origin absolute path, and "/" otherwise. Browsers
+// forgive a great deal in a Location header — they drop tabs and line breaks
+// anywhere, trim control characters and spaces, read a backslash as a slash —
+// so that "/\t/evil.example" becomes "//evil.example", another site. SafeNext
+// forgives nothing: no control character, whitespace or backslash anywhere
+// (nor percent-encoded in the path); one leading slash, never two, even once
+// the path is decoded; no scheme, no host. The path comes back cleaned.
 func SafeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || !plainURLText(next) {
 		return "/"
 	}
-	return path.Clean(strings.SplitN(next, "?", 2)[0]) + func() string {
-		if i := strings.IndexByte(next, '?'); i >= 0 {
-			return next[i:]
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	// The decoded path too: "/%2F%2Fevil.example" is "//evil.example" to
+	// whatever decodes it next.
+	if !strings.HasPrefix(u.Path, "/") || !plainURLText(u.Path) || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	clean := &url.URL{Path: path.Clean(u.Path), RawQuery: u.RawQuery}
+	out := clean.String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") || strings.HasPrefix(out, "/\\") {
+		return "/"
+	}
+	return out
+}
+
+// plainURLText reports whether s has no control character, no whitespace and
+// no backslash: nothing a browser strips or reinterprets.
+func plainURLText(s string) bool {
+	for _, r := range s {
+		if r == '\\' || r == utf8.RuneError || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return false
 		}
-		return ""
-	}()
+	}
+	return true
 }

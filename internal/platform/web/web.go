@@ -87,6 +87,7 @@ type Kit struct {
 	assetSums     map[string]string
 	static        fs.FS
 	routes        []RouteInfo
+	authLimiter   *AttemptLimiter
 }
 
 type ctxKey int
@@ -212,7 +213,10 @@ func (k *Kit) serve(h Handler) http.Handler {
 func (k *Kit) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var we *Error
 	if !errors.As(err, &we) {
+		var refusal *auth.Refusal
 		switch {
+		case errors.As(err, &refusal): // the account rules refused (and audited) a change
+			we = &Error{Status: http.StatusForbidden, Msg: refusal.Msg, Err: errors.New(refusal.Reason)}
 		case errors.Is(err, db.ErrNotFound):
 			we = &Error{Status: http.StatusNotFound, Msg: "查無資料", Err: err}
 		case errors.Is(err, context.Canceled):

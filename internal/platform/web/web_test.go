@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"syscall"
 	"testing"
+	"unicode"
 )
 
 func TestRedactPath(t *testing.T) {
@@ -28,12 +30,78 @@ func TestRedactPath(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	cases := map[string]string{"": "/", "/persons?q=王": "/persons?q=王", "//evil.example": "/", "https://evil.example": "/", "/\\evil": "/", "/a/../b": "/b"}
-	for in, want := range cases {
-		if got := SafeNext(in); got != want {
-			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)
+	cases := []struct{ in, want string }{
+		// Same-origin paths pass, cleaned.
+		{"", "/"},
+		{"/", "/"},
+		{"/persons?q=王", "/persons?q=王"},
+		{"/persons?q=%E7%8E%8B+%E5%A4%A7", "/persons?q=%E7%8E%8B+%E5%A4%A7"},
+		{"/a/../b", "/b"},
+		{"/agency/overdue?office=3", "/agency/overdue?office=3"},
+		{"/fees/receipts/12", "/fees/receipts/12"},
+		{"/..", "/"},
+		// Another site, however it is spelt.
+		{"//evil.example", "/"},
+		{"///evil.example", "/"},
+		{"https://evil.example", "/"},
+		{"http:/evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"JavaScript:alert(1)", "/"},
+		{"evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"\\\\evil.example", "/"},
+		{"/\\/evil.example", "/"},
+		{"/a\\b", "/"},
+		// Characters browsers strip: /<TAB>/evil.example is //evil.example to them.
+		{"/\t/evil.example", "/"},            // login?next=%2F%09%2Fevil.example, decoded
+		{"/\n/evil.example", "/"},            // %0a
+		{"/\r/evil.example", "/"},            // %0d
+		{"/ /evil.example", "/"},             // a space
+		{" //evil.example", "/"},             // a leading space browsers trim
+		{"/\x00/evil.example", "/"},          // NUL
+		{"/\x1f/evil.example", "/"},          // other C0 controls
+		{"/\u00a0/evil.example", "/"},        // no-break space
+		{"/\u2028/evil.example", "/"},        // line separator
+		{"/\u200b/evil.example", "/"},        // zero-width space (format character)
+		{"/persons\t?q=1", "/"},              // a tab anywhere
+		{"/persons?q=\n", "/"},               // …in the query too
+		{"/%2F%2Fevil.example", "/"},         // //evil.example once decoded
+		{"/%2f/evil.example", "/"},           // …in lower case
+		{"/%5Cevil.example", "/"},            // a backslash, encoded
+		{"/%09/evil.example", "/"},           // a tab, encoded
+		{"/%0a/evil.example", "/"},           // a line feed, encoded
+		{"/%zz", "/"},                        // not decodable
+		{"/@evil.example", "/@evil.example"}, // a path on this site, not a host
+	}
+	for _, c := range cases {
+		if got := SafeNext(c.in); got != c.want {
+			t.Errorf("SafeNext(%q) = %q, want %q", c.in, got, c.want)
+		}
+		// Whatever comes back is a path on this site.
+		got := SafeNext(c.in)
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsAny(got, "\\\t\r\n ") {
+			t.Errorf("SafeNext(%q) = %q leaves the site", c.in, got)
 		}
 	}
+}
+
+// FuzzSafeNext: no input gives a redirect a browser would take off-site.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/", "//evil", "/\t/evil", "/%2F%2Fevil", "/\\evil", "https://evil", "/persons?q=王"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := SafeNext(in)
+		u, err := url.Parse(got)
+		if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") {
+			t.Fatalf("SafeNext(%q) = %q", in, got)
+		}
+		for _, r := range got {
+			if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) {
+				t.Fatalf("SafeNext(%q) = %q keeps %q", in, got, r)
+			}
+		}
+	})
 }
 
 func TestRedactingHandlerMasksEveryPlace(t *testing.T) {
