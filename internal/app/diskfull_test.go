@@ -117,7 +117,7 @@ func TestUploadOnAFullDisk(t *testing.T) {
 	}
 	events := countRows(t, d, `SELECT COUNT(*) FROM seal_events`)
 	scanner.get("/seals/p/A123456789/register")
-	today := rocdate.FormatShort(time.Now())
+	today := rocdate.FormatShort(rocdate.Today(time.Now())) // Taipei's day: an earlier date is a backdated event awaiting approval
 	st, body = scanner.postFiles("/seals/p/A123456789/events", map[string]string{"kind": "change", "date": today, "application_no": "DF-1"},
 		map[string][]byte{"imprint": imprint, "appearance": noisePNG(600, 600)})
 	if st != http.StatusInsufficientStorage {
@@ -330,6 +330,9 @@ func checkStore(t *testing.T, ctx context.Context, d *db.DB, s *blob.FS, wantFil
 		`SELECT source_sha256 FROM archive_docs`, `SELECT sha256 FROM archive_pages`, `SELECT thumb_sha256 FROM archive_pages`,
 		`SELECT imprint_blob FROM seal_events`, `SELECT appearance_blob FROM seal_events`, `SELECT signature_blob FROM seal_events`,
 		`SELECT application_blob FROM seal_events`,
+		// a backdated seal event's images, kept while it waits and after a rejection
+		`SELECT imprint_blob FROM seal_event_requests`, `SELECT appearance_blob FROM seal_event_requests`,
+		`SELECT signature_blob FROM seal_event_requests`, `SELECT application_blob FROM seal_event_requests`,
 	} {
 		rows, err := d.Query(ctx, q)
 		if err != nil {
