@@ -228,3 +228,55 @@ func TestEventDatesAndBackdatedApproval(t *testing.T) {
 		t.Error("a counter event went through AddHistorical")
 	}
 }
+
+// A history written out of order before these rules (the finding: a
+// registration dated 115.12.08, then a cancellation recorded dated 115.12.05)
+// reads by effective date, and is not certified until an event of today
+// settles it.
+func TestOutOfOrderHistoryIsNotCertified(t *testing.T) {
+	d := dbtest.New(t)
+	ctx := context.Background()
+	xitun, staff := sealStaff(t, d, "xt", auth.Scanner, auth.Clerk)
+	scanner, clerk := staff[0], staff[1]
+	clock := time.Date(2026, 12, 10, 9, 0, 0, 0, rocdate.Taipei)
+	s := &Store{DB: d, Now: func() time.Time { return clock }}
+	const p = "A123456789"
+	for _, row := range []struct{ kind, date, imprint string }{{Register, "2026-12-08", "r1"}, {Cancel, "2026-12-05", ""}} {
+		if _, err := d.Exec(ctx, `INSERT INTO seal_events (person_id_no, kind, event_date, office_id, imprint_blob, source, created_at)
+			VALUES (?, ?, ?, ?, ?, 'counter', 'x')`, p, row.kind, row.date, xitun, row.imprint); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur, err := s.Current(ctx, p)
+	if err != nil || cur.Kind != Register {
+		t.Fatalf("current: %v %+v", err, cur)
+	}
+	h, _ := s.History(ctx, p)
+	if c := Contradicted(h, cur); c == nil || c.Kind != Cancel {
+		t.Fatalf("contradiction not found: %+v", c)
+	}
+	cmp := &Comparison{PersonIDNo: p, EventID: cur.ID, OfficeID: xitun, UserID: clerk.ID, CandRef: "c", Score: 0.95, Verdict: "match"}
+	if err := s.AddComparison(ctx, clerk.Actor("test"), cmp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Issue(ctx, clerk.Actor("test"), IssueRequest{ComparisonID: cmp.ID, Purpose: "銀行貸款", Applicant: "self", Copies: 1,
+		OfficeID: xitun, OfficeCode: "xt"}); !strings.Contains(userErrText(err), "順序有誤") {
+		t.Fatalf("certificate on an out-of-order history: %v", err)
+	}
+	// the cancellation meant, recorded today: the seal ends
+	e := &Event{PersonIDNo: p, Kind: Cancel, Date: rocdate.Today(clock), OfficeID: xitun, ClerkID: scanner.ID, ClerkName: scanner.DisplayName}
+	if err := s.AddEvent(ctx, scanner.Actor("test"), e); err != nil || e.Pending() {
+		t.Fatalf("cancellation of today: %v", err)
+	}
+	if _, err := s.Current(ctx, p); !errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("after today's cancellation: %v", err)
+	}
+	// registered again today, the history is in order: certified
+	e = &Event{PersonIDNo: p, Kind: Register, Date: rocdate.Today(clock), OfficeID: xitun, ClerkID: scanner.ID, ImprintRef: "r2"}
+	if err := s.AddEvent(ctx, scanner.Actor("test"), e); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Certifiable(ctx, p, e.ID); err != nil {
+		t.Errorf("a registration of today after the settled history: %v", err)
+	}
+}

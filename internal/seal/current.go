@@ -63,3 +63,21 @@ func inEffectiveOrder(events []*Event) []*Event {
 	})
 	return o
 }
+
+// Contradicted returns an event recorded after the registration in force
+// (cur) yet dated before it, or nil. Such a history was written out of order
+// — the rules of AddEvent make it impossible now, but older records may hold
+// one, e.g. a cancellation recorded after a registration and dated before it
+// — and its meaning is doubtful: no certificate is issued on cur until an
+// event of today (a change or a cancellation) settles it.
+func Contradicted(events []*Event, cur *Event) *Event {
+	if cur == nil {
+		return nil
+	}
+	for _, e := range inEffectiveOrder(events) {
+		if e.ID > cur.ID && rocdate.ISO(e.Date) < rocdate.ISO(cur.Date) {
+			return e
+		}
+	}
+	return nil
+}

@@ -162,12 +162,16 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cur := CurrentOn(hist, h.Store.Today())
+	var disorder string
+	if c := Contradicted(hist, cur); c != nil {
+		disorder = contradictionMsg(c, cur) + "；更正前不能核發印鑑證明。"
+	}
 	purpose := purposeOf(r)
 	h.Kit.Audit(r, "seal.record.view", "person", p.IDNo, p.IDNo, "ok", "purpose="+purpose)
 	u := web.User(r)
 	return h.Kit.Render(w, r, "seal_person", p.Name+" 印鑑", map[string]any{
 		"Person": p, "Current": cur, "History": hist, "Certificates": certs, "Purpose": purpose, "Purposes": Purposes,
-		"Pending": pending, "Cancelled": cur == nil && len(hist) > 0 && lastEvent(hist).Kind == Cancel,
+		"Pending": pending, "Disorder": disorder, "Cancelled": cur == nil && len(hist) > 0 && lastEvent(hist).Kind == Cancel,
 		"CanRegister": u.Can(auth.SealScan), "CanApprove": u.Can(auth.SealApprove), "Event": r.URL.Query().Get("event")})
 }
 

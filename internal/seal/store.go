@@ -576,7 +576,16 @@ func certifiableTx(ctx context.Context, tx db.Querier, idNo string, eventID int6
 	case cur.ID != eventID:
 		return userErr("比對後印鑑已有異動，請重新比對")
 	}
+	if c := Contradicted(events, cur); c != nil {
+		return userErr(contradictionMsg(c, cur) + "，不能核發印鑑證明")
+	}
 	return noPendingTx(ctx, tx, idNo, "核發印鑑證明")
+}
+
+// contradictionMsg explains Contradicted's finding to the clerk.
+func contradictionMsg(c, cur *Event) string {
+	return fmt.Sprintf("此人的印鑑紀錄順序有誤：%s（生效日 %s）登錄於目前登記印鑑（%s %s）之後，日期卻在其前；"+
+		"請主管查明，以今日辦理變更或註銷更正", c.KindLabel(), rocdate.FormatShort(c.Date), cur.KindLabel(), rocdate.FormatShort(cur.Date))
 }
 
 // Certifiable reports (nil) whether a certificate could be issued today on
