@@ -101,7 +101,9 @@ func TestSealHistoryDecidesCertificates(t *testing.T) {
 	tok2 := e.token("clerk2")
 	record := func(kind string, day time.Time, reason string) (int, string, *http.Response) {
 		t.Helper()
-		scanner.get("/seals/p/" + p + "/register")
+		if st, body := scanner.get("/seals/p/" + p + "/register"); st != 200 || !strings.Contains(body, `name="reason"`) {
+			t.Fatalf("registration form: %d, no reason field", st)
+		}
 		return scanner.postFile("/seals/p/"+p+"/events", "imprint", imprint, map[string]string{"kind": kind, "date": roc(day), "reason": reason})
 	}
 	approveWaiting := func() {
