@@ -331,6 +331,9 @@ func checkStore(t *testing.T, ctx context.Context, d *db.DB, s *blob.FS, wantFil
 		`SELECT source_sha256 FROM archive_docs`, `SELECT sha256 FROM archive_pages`, `SELECT thumb_sha256 FROM archive_pages`,
 		`SELECT imprint_blob FROM seal_events`, `SELECT appearance_blob FROM seal_events`, `SELECT signature_blob FROM seal_events`,
 		`SELECT application_blob FROM seal_events`,
+		// a backdated seal event's images, kept while it waits and after a rejection
+		`SELECT imprint_blob FROM seal_event_requests`, `SELECT appearance_blob FROM seal_event_requests`,
+		`SELECT signature_blob FROM seal_event_requests`, `SELECT application_blob FROM seal_event_requests`,
 	} {
 		rows, err := d.Query(ctx, q)
 		if err != nil {

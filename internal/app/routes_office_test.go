@@ -163,6 +163,9 @@ var officeRoutes = map[string]officeRoute{
 	"GET /seals/certificates/{id}":           {kind: "certificate"},
 	"GET /seals/certificates/{id}/pdf":       {kind: "certificate"},
 	"POST /seals/certificates/{id}/revoke":   {kind: "certificate", form: url.Values{"reason": {"誤發"}}},
+	// A backdated seal event (補登) is approved or rejected by a supervisor of the office that recorded it.
+	"POST /seals/approvals/{id}/approve": {kind: "sealRequest", form: url.Values{"note": {"同意"}}},
+	"POST /seals/approvals/{id}/reject":  {kind: "sealRequest", form: url.Values{"note": {"不同意"}}},
 	// Archive copies are the issuing office's; a cross-district request is its two offices'.
 	"GET /archive/copies/{id}":                    {kind: "copy"},
 	"GET /archive/copies/{id}/pages/{n}":          {kind: "copy", params: map[string]string{"n": "1"}},
@@ -207,6 +210,7 @@ var officeKinds = map[string]struct {
 	"agencyItem":  {"agency_items", "id", "", ""},
 	"comparison":  {"seal_comparisons", "id", "/seals/comparisons/%s", "clerk"},
 	"certificate": {"seal_certificates", "id", "/seals/certificates/%s", "clerk"},
+	"sealRequest": {"seal_event_requests", "id", "", ""},
 	"copy":        {"archive_copies", "id", "/archive/copies/%s", "clerk"},
 	"request":     {"archive_requests", "id", "/archive/requests/%s", "clerk"},
 	"alert":       {"rating_alerts", "id", "", ""},
@@ -218,7 +222,7 @@ var officeKinds = map[string]struct {
 
 // countedTables: no refused request may add a row to any of them.
 var countedTables = []string{"fee_receipts", "fee_void_requests", "documents", "document_versions", "visits", "agency_applications",
-	"agency_items", "seal_comparisons", "seal_certificates", "archive_copies", "archive_requests", "counters", "users", "forms", "form_versions"}
+	"agency_items", "seal_events", "seal_event_requests", "seal_comparisons", "seal_certificates", "archive_copies", "archive_requests", "counters", "users", "forms", "form_versions"}
 
 func fineForm(extra url.Values) url.Values {
 	f := url.Values{"kind": {"fine"}, "subtype": {"逾期申請"}, "item": {"死亡登記"}, "event_date": {"113.1.10"},
@@ -566,6 +570,18 @@ func xitunRecords(t *testing.T, e *env) map[string]string {
 		t.Fatal(err)
 	}
 	ids["comparison"] = fmtInt(cmp.ID)
+
+	// A backdated seal registration recorded at 西屯 by its scanning staff, awaiting approval.
+	scannerUser, err := e.App.Auth.UserByName(ctx, "scanner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd := &seal.Event{PersonIDNo: "B120000003", Kind: seal.Register, Date: st.Today().AddDate(0, 0, -3), OfficeID: xitun,
+		ClerkID: scannerUser.ID, ClerkName: scannerUser.DisplayName, ImprintRef: "test-imprint", Reason: "漏登補登"}
+	if err := st.AddEvent(ctx, scannerUser.Actor("test"), bd); err != nil || !bd.Pending() {
+		t.Fatalf("backdated seal registration: %v", err)
+	}
+	ids["sealRequest"] = fmtInt(bd.RequestID)
 
 	// An archive document scanned at 西屯 and a copy of it issued at 西屯.
 	scanner := e.loggedIn("scanner")

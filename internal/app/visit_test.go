@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/idno"
@@ -28,7 +27,7 @@ func dueSealCertificate(t *testing.T, e *env, idNo string, copies int) *seal.Cer
 	actor := audit.Actor{UserID: clerk.ID, Username: clerk.Username, OfficeID: clerk.OfficeID}
 	st := &seal.Store{DB: e.DB}
 	if _, err := st.Current(ctx, idNo); err != nil {
-		ev := &seal.Event{PersonIDNo: idNo, Kind: seal.Register, Date: time.Date(2015, 3, 2, 0, 0, 0, 0, time.UTC), OfficeID: clerk.OfficeID,
+		ev := &seal.Event{PersonIDNo: idNo, Kind: seal.Register, Date: st.Today(), OfficeID: clerk.OfficeID,
 			ClerkID: clerk.ID, ClerkName: clerk.DisplayName, ImprintRef: "test-imprint", Source: "test"}
 		if err := st.AddEvent(ctx, actor, ev); err != nil {
 			t.Fatal(err)

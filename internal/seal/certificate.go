@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"net/http"
@@ -28,6 +29,15 @@ func (h *Handlers) certificatePDF(w http.ResponseWriter, r *http.Request) error 
 	}
 	if c.Status != "issued" {
 		return web.Conflict("此印鑑證明已註銷，不能列印")
+	}
+	// a certificate is printed only while the registration it certifies is in force
+	cur, err := h.Store.Current(ctx, c.PersonIDNo)
+	if err != nil && !errors.Is(err, ErrNotRegistered) {
+		return err
+	}
+	if cur == nil || cur.ID != c.EventID {
+		h.Kit.Audit(r, "seal.certificate.print", "seal_certificate", fmt.Sprint(c.ID), c.PersonIDNo, "denied", "registration no longer in force")
+		return web.Conflict("此印鑑證明所證明的印鑑已變更或註銷，不能再列印；請重新比對後核發")
 	}
 	v, err := h.vault()
 	if err != nil {

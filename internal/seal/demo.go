@@ -102,7 +102,7 @@ func SeedDemo(ctx context.Context, d *db.DB, dataDir string) error {
 			}
 			ev := &Event{PersonIDNo: p.id, Kind: e.kind, Date: e.date, OfficeID: p.office, ClerkName: "印鑑條建檔",
 				ApplicationNo: fmt.Sprintf("DEMO-%s-%d", p.id, j+1), ImprintRef: ref, Source: "demo"}
-			if err := st.AddEvent(ctx, actor, ev); err != nil {
+			if err := st.AddHistorical(ctx, actor, ev); err != nil { // transcribed seal cards, in force as dated
 				return err
 			}
 		}

@@ -70,6 +70,9 @@ func (h *Handlers) Routes() {
 	k := h.Kit
 	k.Page("GET /seals", auth.SealCompare, h.search)
 	k.Page("GET /seals/views", auth.AuditView, h.views)
+	k.Page("GET /seals/approvals", auth.SealApprove, h.approvals)
+	k.Page("POST /seals/approvals/{id}/approve", auth.SealApprove, h.approve)
+	k.Page("POST /seals/approvals/{id}/reject", auth.SealApprove, h.reject)
 	k.Page("GET /seals/p/{idno}", auth.SealCompare, h.show)
 	k.Page("POST /seals/p/{idno}/compare", auth.SealCompare, h.compare)
 	k.Page("GET /seals/p/{idno}/register", auth.SealScan, h.registerForm)
@@ -112,6 +115,13 @@ func (h *Handlers) person(ctx context.Context, raw string) (*person.Person, erro
 func (h *Handlers) search(w http.ResponseWriter, r *http.Request) error {
 	q := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("q")))
 	data := map[string]any{"Q": q}
+	if u := web.User(r); u.Can(auth.SealApprove) {
+		pending, err := h.Store.Requests(r.Context(), u.OfficeID, u.Can(auth.CityWide), true, 0)
+		if err != nil {
+			return err
+		}
+		data["Pending"] = len(pending)
+	}
 	if q != "" {
 		if _, err := idno.Validate(q); err != nil {
 			data["Error"] = err.Error()
@@ -147,16 +157,22 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var cur *Event
-	if len(hist) > 0 && hist[0].Kind != Cancel {
-		cur = hist[0]
+	pending, err := h.Store.PendingRequests(ctx, p.IDNo)
+	if err != nil {
+		return err
+	}
+	cur := CurrentOn(hist, h.Store.Today())
+	var disorder string
+	if c := Contradicted(hist, cur); c != nil {
+		disorder = contradictionMsg(c, cur) + "；更正前不能核發印鑑證明。"
 	}
 	purpose := purposeOf(r)
 	h.Kit.Audit(r, "seal.record.view", "person", p.IDNo, p.IDNo, "ok", "purpose="+purpose)
 	u := web.User(r)
 	return h.Kit.Render(w, r, "seal_person", p.Name+" 印鑑", map[string]any{
 		"Person": p, "Current": cur, "History": hist, "Certificates": certs, "Purpose": purpose, "Purposes": Purposes,
-		"CanRegister": u.Can(auth.SealScan), "Event": r.URL.Query().Get("event")})
+		"Pending": pending, "Disorder": disorder, "Cancelled": cur == nil && len(hist) > 0 && lastEvent(hist).Kind == Cancel,
+		"CanRegister": u.Can(auth.SealScan), "CanApprove": u.Can(auth.SealApprove), "Event": r.URL.Query().Get("event")})
 }
 
 // readUpload reads one uploaded image file and checks it decodes.
@@ -315,10 +331,19 @@ func (h *Handlers) comparison(w http.ResponseWriter, r *http.Request) error {
 	}
 	var f compare.Features
 	json.Unmarshal([]byte(c.Features), &f)
+	// a registration no longer in force today cannot be certified
+	var refusal string
+	if err := h.Store.Certifiable(ctx, c.PersonIDNo, c.EventID); err != nil {
+		var ue *UserError
+		if !errors.As(err, &ue) {
+			return err
+		}
+		refusal = ue.Msg
+	}
 	h.Kit.Audit(r, "seal.comparison.view", "seal_comparison", fmt.Sprint(c.ID), p.IDNo, "ok", "purpose="+c.Purpose)
 	return h.Kit.Render(w, r, "seal_compare", "印鑑比對結果", map[string]any{
 		"Person": p, "C": c, "Event": ev, "F": f, "Verdict": compare.Verdict(c.Verdict), "Threshold": compare.DefaultThreshold,
-		"Purposes": CertificatePurposes, "Fee": feeOn(h.Store.DB.Now()), "CoveragePct": f.Coverage * 100})
+		"Purposes": CertificatePurposes, "Fee": feeOn(h.Store.now()), "CoveragePct": f.Coverage * 100, "Refusal": refusal})
 }
 
 func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
@@ -327,7 +352,8 @@ func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.loadComparison(r, id); err != nil {
+	c, err := h.loadComparison(r, id)
+	if err != nil {
 		return err
 	}
 	u := web.User(r)
@@ -352,6 +378,7 @@ func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
 		}
 		var ue *UserError
 		if errors.As(err, &ue) {
+			h.Kit.Audit(r, "seal.certificate.issue", "seal_comparison", fmt.Sprint(id), c.PersonIDNo, "denied", ue.Msg)
 			return web.BadRequest(ue.Msg)
 		}
 		return err
@@ -418,7 +445,12 @@ func (h *Handlers) registerForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, ErrNotRegistered) {
 		return err
 	}
-	return h.Kit.Render(w, r, "seal_register", p.Name+" 印鑑登記", map[string]any{"Person": p, "Current": cur, "Today": rocdate.FormatShort(rocdate.Today(h.Store.DB.Now()))})
+	pending, err := h.Store.PendingRequests(r.Context(), p.IDNo)
+	if err != nil {
+		return err
+	}
+	return h.Kit.Render(w, r, "seal_register", p.Name+" 印鑑登記", map[string]any{"Person": p, "Current": cur, "Pending": pending,
+		"Today": rocdate.FormatShort(h.Store.Today())})
 }
 
 func (h *Handlers) addEvent(w http.ResponseWriter, r *http.Request) error {
@@ -438,7 +470,12 @@ func (h *Handlers) addEvent(w http.ResponseWriter, r *http.Request) error {
 		return web.BadRequest("日期格式錯誤：" + err.Error())
 	}
 	e := &Event{PersonIDNo: p.IDNo, Kind: r.FormValue("kind"), Date: day, OfficeID: u.OfficeID, ClerkID: u.ID, ClerkName: u.DisplayName,
-		ApplicationNo: strings.TrimSpace(r.FormValue("application_no")), Note: strings.TrimSpace(r.FormValue("note"))}
+		ApplicationNo: strings.TrimSpace(r.FormValue("application_no")), Note: strings.TrimSpace(r.FormValue("note")),
+		Reason: strings.TrimSpace(r.FormValue("reason"))}
+	// the date first: a future or out-of-order date is refused before any image is stored
+	if err := checkNotFuture(e.Date, h.Store.Today()); err != nil {
+		return asUserError(err)
+	}
 	for _, f := range []struct {
 		field string
 		dst   *string
@@ -462,6 +499,10 @@ func (h *Handlers) addEvent(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := h.Store.AddEvent(ctx, web.Actor(r), e); err != nil {
 		return asUserError(err)
+	}
+	if e.Pending() {
+		return web.Redirect(w, r, "/seals/p/"+p.IDNo, "印鑑"+KindLabel(e.Kind)+"生效日 "+rocdate.FormatShort(e.Date)+
+			" 早於今日，已送主管核准；核准前不生效")
 	}
 	return web.Redirect(w, r, "/seals/p/"+p.IDNo, "已記錄印鑑"+KindLabel(e.Kind))
 }
@@ -643,7 +684,7 @@ func (h *Handlers) apiHistory(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range hist {
 		out = append(out, ev{e.ID, e.Kind, e.Date.Format("2006-01-02"), e.OfficeName, e.ClerkName, e.ApplicationNo, e.ImprintRef != ""})
 	}
-	current := len(hist) > 0 && hist[0].Kind != Cancel
+	current := CurrentOn(hist, h.Store.Today()) != nil
 	return web.JSON(w, http.StatusOK, map[string]any{"id_no": p.IDNo, "registered": current, "events": out})
 }
 
@@ -659,4 +700,62 @@ func acquireCompareSlot(ctx context.Context) (release func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// approvals lists the backdated seal events (補登) awaiting a supervisor's
+// approval at the user's office (every office's for a city-wide user), and the
+// latest decided.
+func (h *Handlers) approvals(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	cityWide := u.Can(auth.CityWide)
+	pending, err := h.Store.Requests(r.Context(), u.OfficeID, cityWide, true, 0)
+	if err != nil {
+		return err
+	}
+	decided, err := h.Store.Requests(r.Context(), u.OfficeID, cityWide, false, 30)
+	if err != nil {
+		return err
+	}
+	return h.Kit.Render(w, r, "seal_approvals", "印鑑補登核准", map[string]any{"Pending": pending, "Decided": decided, "Me": u.ID})
+}
+
+// requestError turns the errors of deciding a request into the user's answer.
+func requestError(err error) error {
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return web.NotFound("查無此補登申請")
+	case errors.Is(err, ErrNoApproval), errors.Is(err, ErrOtherOffice), errors.Is(err, ErrSelfApproval):
+		return web.Forbidden(err.Error())
+	case errors.Is(err, ErrDecided):
+		return web.Conflict(err.Error())
+	}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return web.Conflict("不能核准：" + ue.Msg + "；請駁回此申請")
+	}
+	return err
+}
+
+func (h *Handlers) approve(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ev, err := h.Store.ApproveRequest(r.Context(), web.User(r), web.ClientAddr(r), id, r.PostFormValue("note"))
+	if err != nil {
+		return requestError(err)
+	}
+	return web.Redirect(w, r, "/seals/approvals", "已核准印鑑"+ev.KindLabel()+"，自 "+rocdate.FormatShort(ev.Date)+" 生效")
+}
+
+func (h *Handlers) reject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	q, err := h.Store.RejectRequest(r.Context(), web.User(r), web.ClientAddr(r), id, r.PostFormValue("note"))
+	if err != nil {
+		return requestError(err)
+	}
+	return web.Redirect(w, r, "/seals/approvals", "已駁回印鑑"+q.Event.KindLabel()+"補登")
 }

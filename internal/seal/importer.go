@@ -113,7 +113,7 @@ func (s *Store) Import(ctx context.Context, v *Vault, manifest string, opt Impor
 		opt.ProgressEvery = 1000
 	}
 	if opt.Today.IsZero() {
-		opt.Today = rocdate.Today(s.DB.Now())
+		opt.Today = s.Today()
 	}
 	f, err := os.Open(manifest)
 	if err != nil {
@@ -380,32 +380,29 @@ func (s *Store) importCard(ctx context.Context, v *Vault, r *importRow, opt Impo
 		*im.ref = ref
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var latestDate string
-		var cur bool
-		err := tx.QueryRow(ctx, `SELECT event_date, kind FROM seal_events WHERE person_id_no = ? ORDER BY event_date DESC, id DESC LIMIT 1`,
-			r.idNo).Scan(&latestDate, new(string))
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
+		if err := lockPerson(ctx, tx, r.idNo); err != nil {
 			return err
-		default:
-			if latestDate > r.date.Format("2006-01-02") {
-				return userErr(fmt.Sprintf("登記日期早於此人最近一筆印鑑紀錄（%s），歷史須依日期順序匯入", latestDate))
-			}
 		}
-		if cur, err = currentTx(ctx, tx, r.idNo); err != nil {
+		events, err := eventsOf(ctx, tx, r.idNo)
+		if err != nil {
 			return err
+		}
+		if last := lastEvent(events); last != nil && rocdate.ISO(last.Date) > rocdate.ISO(r.date) {
+			return userErr(fmt.Sprintf("登記日期早於此人最近一筆印鑑紀錄（%s），歷史須依日期順序匯入", rocdate.ISO(last.Date)))
 		}
 		if e.Kind == "" {
 			e.Kind = Register
-			if cur {
+			if CurrentOn(events, e.Date) != nil {
 				e.Kind = Change
 			}
 		}
 		if e.Kind != Cancel && e.ImprintRef == "" {
 			return userErr("登記或變更印鑑須附印模影像")
 		}
-		return addEventTx(ctx, tx, opt.Actor, e)
+		if err := checkSequence(events, e, opt.Today); err != nil {
+			return err
+		}
+		return s.insertEventTx(ctx, tx, opt.Actor, e, "")
 	})
 	var ue *UserError
 	switch {

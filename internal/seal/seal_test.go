@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
 	"ebazhao/internal/platform/dbtest"
+	"ebazhao/internal/platform/rocdate"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -66,10 +67,13 @@ func TestHistoryRulesAndCertificateNumbers(t *testing.T) {
 	if err := d.QueryRow(ctx, `INSERT INTO offices (code, name, city, district, created_at, updated_at) VALUES ('t1', '測試所', '臺中市', '西屯區', 'x', 'x') RETURNING id`).Scan(&office); err != nil {
 		t.Fatal(err)
 	}
-	s := &Store{DB: d}
+	// the clock is each step's day: every event is recorded on its own date
+	var clock time.Time
+	s := &Store{DB: d, Now: func() time.Time { return clock }}
 	actor := audit.Actor{Username: "t"}
 	id := "A123456789"
 	day := func(y, m, dd int) time.Time { return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC) }
+	on := func(t time.Time) { clock = time.Date(t.Year(), t.Month(), t.Day(), 10, 0, 0, 0, rocdate.Taipei) }
 	steps := []struct {
 		kind, ref string
 		date      time.Time
@@ -85,6 +89,7 @@ func TestHistoryRulesAndCertificateNumbers(t *testing.T) {
 		{Register, "r4", day(2023, 1, 9), true},  // registers again
 	}
 	for i, st := range steps {
+		on(st.date)
 		err := s.AddEvent(ctx, actor, &Event{PersonIDNo: id, Kind: st.kind, Date: st.date, OfficeID: office, ImprintRef: st.ref})
 		if (err == nil) != st.ok {
 			t.Fatalf("step %d (%s): err %v, want ok=%v", i, st.kind, err, st.ok)
@@ -144,7 +149,10 @@ func TestHistoryRulesAndCertificateNumbers(t *testing.T) {
 	// a registration changed after the comparison blocks issuing on it
 	c := &Comparison{PersonIDNo: id, EventID: cur.ID, OfficeID: office, CandRef: "c", Score: 0.9, Verdict: "match"}
 	s.AddComparison(ctx, actor, c)
-	s.AddEvent(ctx, actor, &Event{PersonIDNo: id, Kind: Change, Date: day(2024, 1, 1), OfficeID: office, ImprintRef: "r5"})
+	on(day(2024, 1, 1))
+	if err := s.AddEvent(ctx, actor, &Event{PersonIDNo: id, Kind: Change, Date: day(2024, 1, 1), OfficeID: office, ImprintRef: "r5"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Issue(ctx, actor, IssueRequest{ComparisonID: c.ID, Purpose: "x", Applicant: "self", Copies: 1, OfficeID: office, OfficeCode: "t1"}); err == nil {
 		t.Error("issued on a superseded registration")
 	}

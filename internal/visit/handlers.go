@@ -64,7 +64,7 @@ type Handlers struct {
 // Mount builds the workbench on the subsystems and registers its routes.
 func Mount(k *web.Kit, d Deps) *Handlers {
 	h := &Handlers{Kit: k, DB: d.DB, Store: &Store{DB: d.DB, Now: d.Now}, Persons: d.Persons, Offices: d.Offices,
-		Seals: &seal.Store{DB: d.DB}, Archive: archive.NewService(d.DB, blob.Default(d.DataDir)), Notices: notice.NewService(d.DB),
+		Seals: &seal.Store{DB: d.DB, Now: d.Now}, Archive: archive.NewService(d.DB, blob.Default(d.DataDir)), Notices: notice.NewService(d.DB),
 		Agency: d.Agency, Rating: d.Rating, Tips: &tip.Store{DB: d.DB, Now: d.Now}, Forms: &form.Store{DB: d.DB, Now: d.Now},
 		Log: k.Log, Now: d.Now}
 	if d.Agency == nil && d.DataDir != "" {

@@ -21,7 +21,7 @@ import (
 // Pending is something still open for the citizen: a fee owed, a deadline
 // passed, a notification waiting for a signature, a request to follow up.
 type Pending struct {
-	Kind   string // fee, deadline, agency, archive
+	Kind   string // fee, deadline, agency, archive, seal
 	Label  string
 	Detail string
 	Amount int64  // NT$, fees only
@@ -60,7 +60,8 @@ type Screen struct {
 	Kind        Kind
 	HasKind     bool
 	Kinds       []Kind
-	Seal        *seal.Event
+	Seal        *seal.Event // the registration in force today; nil: none, no certificate can be issued
+	SealPending bool        // a backdated seal event awaits a supervisor's approval
 	SealCerts   []*seal.Certificate
 	Pending     []Pending
 	PendingFees int64
@@ -233,8 +234,19 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 		}
 	}
 	if s.Can.Seal {
+		// the seal in force today, by the seal subsystem's one rule (seal.CurrentOn)
 		if s.Seal, err = h.Seals.Current(ctx, p.IDNo); err != nil && !errors.Is(err, seal.ErrNotRegistered) {
 			return nil, err
+		}
+		waiting, err := h.Seals.PendingRequests(ctx, p.IDNo)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range waiting {
+			s.SealPending = true
+			s.Pending = append(s.Pending, Pending{Kind: "seal", Label: "印鑑" + q.Event.KindLabel() + "補登待主管核准",
+				Detail: fmt.Sprintf("生效日 %s，%s登錄；核准前不生效，不能核發印鑑證明", rocdate.FormatShort(q.Event.Date), q.Event.OfficeName),
+				Href:   "/seals/p/" + p.IDNo, Urgent: true})
 		}
 		certs, err := h.Seals.Certificates(ctx, p.IDNo)
 		if err != nil {
@@ -355,8 +367,15 @@ func steps(s *Screen, now time.Time) []Step {
 		}
 	}
 	if s.HasKind && k.Seal && s.Can.Seal {
-		out = append(out, Step{Key: "seal", Label: "印鑑比對、核發印鑑證明", Href: "/seals/p/" + s.Person.IDNo, Keys: "Alt+G",
-			Done: did(s.Activity, "seal.certificate.issue")})
+		st := Step{Key: "seal", Label: "印鑑比對、核發印鑑證明", Href: "/seals/p/" + s.Person.IDNo, Keys: "Alt+G",
+			Done: did(s.Activity, "seal.certificate.issue")}
+		switch {
+		case s.Seal == nil:
+			st.Label, st.Note = "印鑑登記", "目前沒有有效的登記印鑑，不能核發印鑑證明"
+		case s.SealPending:
+			st.Note = "有補登待主管核准，核准或駁回前不能核發"
+		}
+		out = append(out, st)
 	}
 	if s.HasKind && k.Archive && s.Can.Archive {
 		out = append(out, Step{Key: "archive", Label: "查詢申請書影像、核發影本", Href: archiveHref(s.Person.IDNo), Keys: "Alt+A",

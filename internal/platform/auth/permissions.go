@@ -67,6 +67,7 @@ const (
 	ArchiveManage  Permission = "archive.manage"   // 資料登打（修改）
 	SealCompare    Permission = "seal.compare"     // 印鑑比對、核發印鑑證明
 	SealScan       Permission = "seal.scan"        // 印鑑條建檔
+	SealApprove    Permission = "seal.approve"     // 核准補登（生效日早於登錄日）的印鑑異動
 	ReportView     Permission = "report.view"      // 報表查詢列印
 	AuditView      Permission = "audit.view"       // 稽核紀錄
 	UserManage     Permission = "user.manage"      // 使用者管理（本所）
@@ -90,12 +91,12 @@ var clerkPerms = []Permission{PersonRead, PersonWrite, DocumentIssue, CalcUse, A
 var rolePermissions = map[Role][]Permission{
 	Clerk: clerkPerms,
 	Supervisor: append(append([]Permission{}, clerkPerms...), TemplateManage, AgencyManage, FeeVoidApprove,
-		RatingView, ArchiveScan, ArchiveManage, SealScan, AuditView, UserManage),
+		RatingView, ArchiveScan, ArchiveManage, SealScan, SealApprove, AuditView, UserManage),
 	Scanner: {PersonRead, ArchiveRead, ArchiveScan, SealScan, ReportView, FormRead, TipRead},
 	Cashier: {PersonRead, FeeCollect, FeeSettle, ReportView, FormRead, TipRead},
 	Admin: {PersonRead, PersonWrite, DocumentIssue, TemplateManage, CalcUse, AgencyFile, AgencyManage, AgencyRegister, FeeCollect,
 		FeeVoidApprove, FeeManage, FeeSettle, RatingView, FormRead, FormManage, TipRead, TipManage, ArchiveRead,
-		ArchiveScan, ArchiveManage, SealCompare, SealScan, ReportView, AuditView, UserManage, OfficeManage,
+		ArchiveScan, ArchiveManage, SealCompare, SealScan, SealApprove, ReportView, AuditView, UserManage, OfficeManage,
 		CityWide, CalendarManage, TokenManage},
 }
 
