@@ -181,11 +181,11 @@ func scanEntry(rows interface{ Scan(...any) error }, e *Entry) error {
 // hashChecker checks each entry's own hash: plain SHA-256 before keyed_from,
 // the keyed HMAC from there on.
 type hashChecker struct {
-	keyedFrom int64
-	chainKey  string // the key id the chain head records
-	secret    []byte // the handle's audit key (nil: EBAZHAO_AUDIT_KEY)
-	k         *keys  // resolved when first needed
-	kErr      error
+	keyedFrom  int64
+	chainKeyID string // the key id the chain head records
+	secret     []byte // the handle's audit key (nil: EBAZHAO_AUDIT_KEY)
+	k          *keys  // resolved when first needed
+	kErr       error
 }
 
 func (c *hashChecker) key() (*keys, error) {
@@ -221,8 +221,8 @@ func (c *hashChecker) check(e *Entry) (string, error) {
 	if e.plainHash() == e.Hash {
 		return "contents changed: a plain SHA-256 hash where the audit key is required (the entry was rewritten by someone without the key)", nil
 	}
-	if c.chainKey != "" && c.chainKey != k.id {
-		return fmt.Sprintf("contents changed (hash mismatch) — or this is not the chain's audit key (its id is %s, the chain records %s)", k.id, c.chainKey), nil
+	if c.chainKeyID != "" && c.chainKeyID != k.id {
+		return fmt.Sprintf("contents changed (hash mismatch) — or this is not the chain's audit key (its id is %s, the chain records %s)", k.id, c.chainKeyID), nil
 	}
 	return "contents changed (hash mismatch)", nil
 }
@@ -244,7 +244,7 @@ func Verify(ctx context.Context, d *db.DB) (checked int64, problem *Problem, err
 	if err != nil {
 		return 0, nil, err
 	}
-	hc := &hashChecker{keyedFrom: before.KeyedFrom, chainKey: before.KeyID, secret: d.AuditKey}
+	hc := &hashChecker{keyedFrom: before.KeyedFrom, chainKeyID: before.KeyID, secret: d.AuditKey}
 	if before.KeyedFrom < 1 || before.KeyedFrom > before.Seq+1 {
 		// Set once to the chain's end + 1 and never moved: anything else is tampering
 		// (meant to have new entries written, or old ones checked, without the key).

@@ -70,26 +70,22 @@ func TakeCheckpoint(ctx context.Context, d *db.DB) (Checkpoint, error) {
 	}
 	var h head
 	var e Entry
-	var at sql.NullString
-	var userID, officeID sql.NullInt64
-	var seq sql.NullInt64
-	var username, action, objectKind, objectID, personIDNo, client, outcome, detail, prevHash, hash sql.NullString
-	// One statement: the head and its entry from the same snapshot.
-	err = d.QueryRow(ctx, `SELECT h.seq, h.hash, h.keyed_from, h.key_id, l.seq, l.at, COALESCE(l.user_id, 0), l.username, COALESCE(l.office_id, 0),
-		l.action, l.object_kind, l.object_id, l.person_id_no, l.client, l.outcome, l.detail, l.prev_hash, l.hash
+	var at string
+	// One statement: the head and its entry from the same snapshot (entry seq 0: missing).
+	err = d.QueryRow(ctx, `SELECT h.seq, h.hash, h.keyed_from, h.key_id, COALESCE(l.seq, 0), COALESCE(l.at, ''), COALESCE(l.user_id, 0),
+		COALESCE(l.username, ''), COALESCE(l.office_id, 0), COALESCE(l.action, ''), COALESCE(l.object_kind, ''), COALESCE(l.object_id, ''),
+		COALESCE(l.person_id_no, ''), COALESCE(l.client, ''), COALESCE(l.outcome, ''), COALESCE(l.detail, ''), COALESCE(l.prev_hash, ''), COALESCE(l.hash, '')
 		FROM audit_head h LEFT JOIN audit_log l ON l.seq = h.seq WHERE h.id = 1`).Scan(&h.Seq, &h.Hash, &h.KeyedFrom, &h.KeyID,
-		&seq, &at, &userID, &username, &officeID, &action, &objectKind, &objectID, &personIDNo, &client, &outcome, &detail, &prevHash, &hash)
+		&e.Seq, &at, &e.UserID, &e.Username, &e.OfficeID, &e.Action, &e.ObjectKind, &e.ObjectID, &e.PersonIDNo, &e.Client, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash)
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("audit checkpoint: read the chain head: %w", err)
 	}
+	e.At = db.ParseTime(at)
 	if h.Seq > 0 {
-		if !seq.Valid {
+		if e.Seq == 0 {
 			return Checkpoint{}, fmt.Errorf("audit checkpoint: the chain head says %d entries but entry %d is missing; run ebazhao audit verify", h.Seq, h.Seq)
 		}
-		e = Entry{Seq: seq.Int64, At: db.ParseTime(at.String), UserID: userID.Int64, Username: username.String, OfficeID: officeID.Int64,
-			Action: action.String, ObjectKind: objectKind.String, ObjectID: objectID.String, PersonIDNo: personIDNo.String,
-			Client: client.String, Outcome: outcome.String, Detail: detail.String, PrevHash: prevHash.String, Hash: hash.String}
-		hc := &hashChecker{keyedFrom: h.KeyedFrom, chainKey: h.KeyID, k: &k}
+		hc := &hashChecker{keyedFrom: h.KeyedFrom, chainKeyID: h.KeyID, k: &k}
 		reason, err := hc.check(&e)
 		if err != nil {
 			return Checkpoint{}, err

@@ -97,13 +97,6 @@ func resolveKey(secret []byte) (keys, error) {
 	return deriveKeys(secret), nil
 }
 
-// KeyID returns the public identifier of the audit key d carries: what
-// audit_head.key_id records for the chain keyed with it.
-func KeyID(d *db.DB) (string, error) {
-	k, err := resolveKey(d.AuditKey)
-	return k.id, err
-}
-
 // PublicKey returns the Ed25519 public key that verifies the checkpoints
 // signed with the audit key d carries.
 func PublicKey(d *db.DB) (ed25519.PublicKey, error) {
