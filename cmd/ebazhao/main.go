@@ -334,7 +334,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cpFile := fs.String("checkpoint", "", "a signed checkpoint (audit-checkpoint-*.json) the chain must still contain")
 	pubFile := fs.String("public-key", "", "check the checkpoint's signature with this Ed25519 public key (base64 or PEM) instead of the one derived from the audit key")
 	if err := fs.Parse(args); err != nil {
-		return exitError{2, auditUsage}
+		return flagError(err)
 	}
 	if *pubFile != "" && *cpFile == "" {
 		return exitError{2, "audit verify: --public-key needs --checkpoint FILE"}
@@ -343,8 +343,10 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var pub ed25519.PublicKey
 	if *cpFile != "" {
 		var err error
-		if cp, err = audit.ReadCheckpoint(*cpFile); err != nil {
-			return exitError{1, fmt.Sprintf("audit checkpoint REFUSED: %s: %v", *cpFile, err)}
+		if cp, err = audit.ReadCheckpoint(*cpFile); errors.Is(err, audit.ErrBadCheckpoint) {
+			return checkpointRefused(*cpFile, err)
+		} else if err != nil {
+			return err
 		}
 		if *pubFile != "" {
 			b, err := os.ReadFile(*pubFile)
@@ -368,7 +370,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	} else {
 		n, problem, err = audit.VerifyCheckpoint(ctx, d, cp, pub)
 		if errors.Is(err, audit.ErrBadCheckpoint) {
-			return exitError{1, fmt.Sprintf("audit checkpoint REFUSED: %s: %v", *cpFile, err)}
+			return checkpointRefused(*cpFile, err)
 		}
 	}
 	if err != nil {
@@ -384,6 +386,20 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
+// flagError is the outcome of a flag set that did not parse: -h has printed
+// the flags (exit 0), anything else is a usage error.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return exitError{2, auditUsage}
+}
+
+func checkpointRefused(file string, err error) error {
+	why := strings.TrimPrefix(err.Error(), audit.ErrBadCheckpoint.Error()+": ")
+	return exitError{1, fmt.Sprintf("audit checkpoint REFUSED: %s: %s", file, why)}
+}
+
 // auditCheckpoint writes a signed checkpoint on demand, as the server does daily.
 func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c app.Config
@@ -392,7 +408,7 @@ func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Write
 	app.DataFlags(fs, &c)
 	fs.StringVar(&c.BackupDir, "backup-dir", os.Getenv("EBAZHAO_BACKUP_DIR"), "backup folder the checkpoint goes to (default DATA/backups) [EBAZHAO_BACKUP_DIR]")
 	if err := fs.Parse(args); err != nil {
-		return exitError{2, auditUsage}
+		return flagError(err)
 	}
 	d, err := openDB(ctx, c)
 	if err != nil {

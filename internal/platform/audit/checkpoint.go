@@ -245,7 +245,7 @@ func ReadCheckpoint(path string) (Checkpoint, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return Checkpoint{}, fmt.Errorf("%w: %s: %v", ErrBadCheckpoint, path, err)
+		return Checkpoint{}, fmt.Errorf("%w: not a checkpoint file: %v", ErrBadCheckpoint, err)
 	}
 	return c, nil
 }
