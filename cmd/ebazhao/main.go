@@ -4,9 +4,11 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,7 +36,8 @@ Usage:
   ebazhao demo    [--data DIR] [--db URL] [--demo-password PW] [--scale demo|city|nation]  seed demo data
   ebazhao backup  --to FILE [--data DIR] [--db URL]                      consistent online backup
   ebazhao restore --from FILE [--data DIR] [--db URL]                    restore a backup (server stopped)
-  ebazhao audit verify [--data DIR] [--db URL]                           check the audit hash chain
+  ebazhao audit verify [--data DIR] [--db URL] [--checkpoint FILE]      check the audit hash chain (and that it still holds a checkpoint)
+  ebazhao audit checkpoint [--data DIR] [--db URL] [--backup-dir DIR]   write a signed audit checkpoint to the backup folder
   ebazhao token create --user NAME [--name LABEL] [--data DIR] [--db URL] print a new API token
   ebazhao calc KIND < input.json                                         legal calculators (JSON in, JSON out)
   ebazhao seal compare REF CAND [--overlay OUT.png] | --pairs FILE.csv  seal imprint comparison (JSON out); seal bench
@@ -43,7 +46,7 @@ Usage:
   ebazhao blob copy --to SPEC|DIR [--data DIR] [--blobs SPEC]            copy every stored file to another store
   ebazhao version
 
-Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB, EBAZHAO_BLOBS (and see 'ebazhao serve -h').
+Environment: EBAZHAO_ADDR, EBAZHAO_DATA, EBAZHAO_DB, EBAZHAO_BLOBS, EBAZHAO_AUDIT_KEY (and see 'ebazhao serve -h').
 `
 
 func main() {
@@ -67,7 +70,7 @@ func main() {
 	case "restore":
 		err = restore(ctx, args)
 	case "audit":
-		err = auditCmd(ctx, args)
+		err = auditCmd(ctx, args, os.Stdout, os.Stderr)
 	case "token":
 		err = tokenCmd(ctx, args)
 	case "calc":
@@ -154,6 +157,7 @@ func serve(ctx context.Context, args []string) error {
 	bctx, cancelBackups := context.WithCancel(ctx)
 	defer cancelBackups()
 	go a.RunBackups(bctx)
+	go a.RunAuditCheckpoints(bctx) // signed audit checkpoints beside the backups
 	errc := make(chan error, 3)
 	go func() { // N加e daily files: catches up at once, then every day at --agency-files-at
 		if err := a.Agency.RunDailyFiles(bctx, c.AgencyFilesAt, c.AgencyFilesKeep); err != nil {
@@ -303,25 +307,119 @@ func restore(ctx context.Context, args []string) error {
 	return nil
 }
 
-func auditCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return exitError{2, "usage: ebazhao audit verify [--data DIR] [--db URL]"}
+const auditUsage = "usage: ebazhao audit verify [--data DIR] [--db URL] [--checkpoint FILE [--public-key FILE]]\n" +
+	"       ebazhao audit checkpoint [--data DIR] [--db URL] [--backup-dir DIR]"
+
+func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return exitError{2, auditUsage}
 	}
+	switch args[0] {
+	case "verify":
+		return auditVerify(ctx, args[1:], stdout, stderr)
+	case "checkpoint":
+		return auditCheckpoint(ctx, args[1:], stdout, stderr)
+	}
+	return exitError{2, auditUsage}
+}
+
+// auditVerify checks the audit trail's chain; with --checkpoint, also that the
+// chain still contains the checkpoint (signature checked with this
+// installation's key, or with --public-key).
+func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c app.Config
-	dataFlagSet("audit verify", &c).Parse(args[1:])
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	app.DataFlags(fs, &c)
+	cpFile := fs.String("checkpoint", "", "a signed checkpoint (audit-checkpoint-*.json) the chain must still contain")
+	pubFile := fs.String("public-key", "", "check the checkpoint's signature with this Ed25519 public key (base64 or PEM) instead of the one derived from the audit key")
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if *pubFile != "" && *cpFile == "" {
+		return exitError{2, "audit verify: --public-key needs --checkpoint FILE"}
+	}
+	var cp audit.Checkpoint
+	var pub ed25519.PublicKey
+	if *cpFile != "" {
+		var err error
+		if cp, err = audit.ReadCheckpoint(*cpFile); errors.Is(err, audit.ErrBadCheckpoint) {
+			return checkpointRefused(*cpFile, err)
+		} else if err != nil {
+			return err
+		}
+		if *pubFile != "" {
+			b, err := os.ReadFile(*pubFile)
+			if err != nil {
+				return err
+			}
+			if pub, err = audit.ParsePublicKey(b); err != nil {
+				return exitError{2, fmt.Sprintf("audit verify: --public-key %s: %v", *pubFile, err)}
+			}
+		}
+	}
 	d, err := openDB(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	n, problem, err := audit.Verify(ctx, d)
+	var n int64
+	var problem *audit.Problem
+	if *cpFile == "" {
+		n, problem, err = audit.Verify(ctx, d)
+	} else {
+		n, problem, err = audit.VerifyCheckpoint(ctx, d, cp, pub)
+		if errors.Is(err, audit.ErrBadCheckpoint) {
+			return checkpointRefused(*cpFile, err)
+		}
+	}
 	if err != nil {
 		return err
 	}
 	if problem != nil {
-		return exitError{1, fmt.Sprintf("audit chain BROKEN at entry %d: %s (%d entries intact before it)", problem.Seq, problem.Reason, n)}
+		return exitError{1, fmt.Sprintf("audit chain BROKEN at entry %d: %s (%d entries intact before it)", problem.Seq, problem.Reason, min(n, problem.Seq-1))}
 	}
-	fmt.Printf("audit chain intact: %d entries\n", n)
+	fmt.Fprintf(stdout, "audit chain intact: %d entries\n", n)
+	if *cpFile != "" {
+		fmt.Fprintf(stdout, "checkpoint %s (taken %s): still contained — %d entries, head %s\n", *cpFile, cp.At, cp.Entries, cp.HeadHash)
+	}
+	return nil
+}
+
+// flagError is the outcome of a flag set that did not parse: -h has printed
+// the flags (exit 0), anything else is a usage error.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return exitError{2, auditUsage}
+}
+
+func checkpointRefused(file string, err error) error {
+	why := strings.TrimPrefix(err.Error(), audit.ErrBadCheckpoint.Error()+": ")
+	return exitError{1, fmt.Sprintf("audit checkpoint REFUSED: %s: %s", file, why)}
+}
+
+// auditCheckpoint writes a signed checkpoint on demand, as the server does daily.
+func auditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c app.Config
+	fs := flag.NewFlagSet("audit checkpoint", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	app.DataFlags(fs, &c)
+	fs.StringVar(&c.BackupDir, "backup-dir", os.Getenv("EBAZHAO_BACKUP_DIR"), "backup folder the checkpoint goes to (default DATA/backups) [EBAZHAO_BACKUP_DIR]")
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	d, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	file, cp, err := app.WriteAuditCheckpoint(ctx, d, c.Backups(), slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit checkpoint written: %s (%d entries, head %s, signed by %s)\n", file, cp.Entries, cp.HeadHash, cp.PublicKey)
 	return nil
 }
 

@@ -52,7 +52,8 @@ type App struct {
 	openapi []byte
 }
 
-// OpenDB opens and migrates the configured database.
+// OpenDB opens and migrates the configured database, and gives it the audit
+// key (EBAZHAO_AUDIT_KEY or DATA/keys/audit.key, created on first start).
 func OpenDB(ctx context.Context, c Config) (*db.DB, error) {
 	d, err := db.Open(ctx, c.DBURL, c.DataDir)
 	if err != nil {
@@ -65,6 +66,11 @@ func OpenDB(ctx context.Context, c Config) (*db.DB, error) {
 		return nil, err
 	}
 	if _, err := d.Migrate(ctx, ms); err != nil {
+		d.Close()
+		return nil, err
+	}
+	// The audit trail's key travels on the handle, like the clock (see package audit).
+	if d.AuditKey, err = audit.OpenKey(ctx, d, c.DataDir); err != nil {
 		d.Close()
 		return nil, err
 	}

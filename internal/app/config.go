@@ -34,6 +34,9 @@ type Config struct {
 	// AuthRate is how many logins, password changes and failed API tokens one
 	// client address may make a minute (0: web.DefaultAuthAttemptsPerMinute).
 	AuthRate int
+	// AuditCheckpointEvery is how often a signed audit checkpoint is written to
+	// the backup folder (0: never).
+	AuditCheckpointEvery time.Duration
 	// N加e partner agencies: SFTP endpoint ("" disables it) and the daily files.
 	SFTPAddr        string
 	AgencyFilesAt   string
@@ -105,6 +108,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.BackupKeep, "backup-keep", envInt("EBAZHAO_BACKUP_KEEP", 14), "daily backups to keep [EBAZHAO_BACKUP_KEEP]")
 	fs.DurationVar(&c.BackupEvery, "backup-every", 24*time.Hour, "interval of automatic backups (0 disables)")
 	fs.StringVar(&c.BackupDir, "backup-dir", env("EBAZHAO_BACKUP_DIR", ""), "backup folder (default DATA/backups) [EBAZHAO_BACKUP_DIR]")
+	fs.DurationVar(&c.AuditCheckpointEvery, "audit-checkpoint-every", 24*time.Hour, "interval of the signed audit checkpoints written to the backup folder (0 disables)")
 	fs.StringVar(&c.LogFormat, "log-format", env("EBAZHAO_LOG_FORMAT", "text"), "log format: text or json [EBAZHAO_LOG_FORMAT]")
 	fs.StringVar(&c.SFTPAddr, "sftp-addr", env("EBAZHAO_SFTP_ADDR", ""), "SFTP endpoint for partner agencies' daily files, e.g. 127.0.0.1:2222; empty disables it (host key in DATA/keys) [EBAZHAO_SFTP_ADDR]")
 	fs.StringVar(&c.AgencyFilesAt, "agency-files-at", env("EBAZHAO_AGENCY_FILES_AT", "01:00"), "time of day (HH:MM, Taipei) the previous day's agency files are made [EBAZHAO_AGENCY_FILES_AT]")

@@ -39,8 +39,14 @@ type DB struct {
 	URL string
 	// Clock is the application's clock: every timestamp written through this
 	// database reads it (nil: the system clock).
-	Clock   *clock.Clock
-	replica *reader
+	Clock *clock.Clock
+	// AuditKey is the secret that keys the audit trail's hash chain: it is
+	// kept outside the database (DATA/keys/audit.key or EBAZHAO_AUDIT_KEY) and
+	// travels with the handle as the clock does, so that audit.Log(ctx, tx, e)
+	// finds it on the transaction (see package audit). nil: the audit package
+	// reads EBAZHAO_AUDIT_KEY, as a nil Clock is the system clock.
+	AuditKey []byte
+	replica  *reader
 }
 
 // Now returns the current instant on the database's clock.
@@ -168,12 +174,17 @@ func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // Tx is a transaction that rebinds like DB.
 type Tx struct {
 	*sql.Tx
-	Engine Engine
-	clock  *clock.Clock
+	Engine   Engine
+	clock    *clock.Clock
+	auditKey []byte
 }
 
 // Now returns the current instant on the database's clock.
 func (t *Tx) Now() time.Time { return t.clock.Now() }
+
+// AuditKey returns the audit key of the database the transaction runs on
+// (DB.AuditKey).
+func (t *Tx) AuditKey() []byte { return t.auditKey }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.Tx.ExecContext(ctx, rebind(t.Engine, q), args...)
@@ -212,7 +223,7 @@ func (d *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, Engine: d.Engine, clock: d.Clock}
+	tx := &Tx{Tx: stx, Engine: d.Engine, clock: d.Clock, auditKey: d.AuditKey}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()

@@ -6,11 +6,18 @@
 //	                             that Main starts (initdb + pg_ctl) and removes.
 //
 // A requested engine that cannot be reached fails the run; it never skips.
+//
+// Every test database's audit trail is keyed with one fixed test key
+// (AuditKey): New puts it on the handle, and Main sets EBAZHAO_AUDIT_KEY to it
+// for the whole test process and the children it starts, so a test that opens
+// a database itself, or reopens one, hashes and verifies with the same key.
 package dbtest
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -25,6 +32,7 @@ import (
 	"time"
 
 	"ebazhao/internal/migrations"
+	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/db"
 )
 
@@ -41,9 +49,18 @@ var cluster struct {
 	adminURL string
 }
 
+// AuditKey returns the audit key of test databases: fixed, never a real
+// installation's (it is derived from a public label).
+func AuditKey() []byte {
+	k := sha256.Sum256([]byte("ebazhao/dbtest/audit-key"))
+	return k[:]
+}
+
 // Main wraps testing.M.Run for packages with database tests: on PostgreSQL without
 // EBAZHAO_TEST_PG_URL it starts a throwaway cluster for the package and removes it.
+// It sets EBAZHAO_AUDIT_KEY to the test key (AuditKey) for the process.
 func Main(m *testing.M) {
+	os.Setenv(audit.KeyEnv, base64.StdEncoding.EncodeToString(AuditKey()))
 	if Engine() != db.Postgres || os.Getenv("EBAZHAO_TEST_PG_URL") != "" {
 		cluster.adminURL = os.Getenv("EBAZHAO_TEST_PG_URL")
 		os.Exit(m.Run())
@@ -186,6 +203,7 @@ func New(t testing.TB) *db.DB {
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
+	d.AuditKey = AuditKey()
 	ms, err := migrations.All()
 	if err != nil {
 		t.Fatal(err)
