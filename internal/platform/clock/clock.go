@@ -37,7 +37,6 @@ type Clock struct {
 var (
 	systemOnce sync.Once
 	system     *Clock
-	systemErr  error
 )
 
 // System returns the machine's clock, shifted to EBAZHAO_TEST_NOW when that is set.
@@ -54,7 +53,7 @@ func System() *Clock {
 			// A test run with a malformed instant must not silently run on today.
 			panic(fmt.Sprintf("%s=%q: not an RFC 3339 instant (e.g. 2031-02-28T23:30:00+08:00): %v", EnvTestNow, v, err))
 		}
-		system.offset = t.Sub(time.Now())
+		system.offset = time.Until(t)
 	})
 	return system
 }
@@ -102,7 +101,7 @@ func (c *Clock) Set(t time.Time) {
 	case c.fn != nil:
 		c.fn = func() time.Time { return t }
 	default:
-		c.offset = t.Sub(time.Now())
+		c.offset = time.Until(t)
 	}
 }
 
