@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,6 +95,17 @@ func pngWithSize(w, h uint32) []byte {
 	return out
 }
 
+// png16WithSize is a 16-bit grey PNG whose header declares w × h pixels.
+func png16WithSize(w, h uint32) []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray16(image.Rect(0, 0, 400, 400)))
+	out := buf.Bytes()
+	binary.BigEndian.PutUint32(out[16:], w)
+	binary.BigEndian.PutUint32(out[20:], h)
+	binary.BigEndian.PutUint32(out[29:], crc32.ChecksumIEEE(out[12:29]))
+	return out
+}
+
 func TestIngestRejectsBadFilesAndStoresNothing(t *testing.T) {
 	f := newFixture(t)
 	f.svc.Proc.Limits.MaxPages = 5
@@ -118,6 +130,8 @@ func TestIngestRejectsBadFilesAndStoresNothing(t *testing.T) {
 		{"truncated png", "", "不完整或已損毀", good[:len(good)/2]},
 		{"corrupt jpeg", "", "無法讀取", cj},
 		{"decompression bomb", "", "影像尺寸過大", pngWithSize(100000, 100000)},
+		// 25 megapixels pass at 8 bits; at 16 bits they cost 50 (imagebudget.Cost), past the page's 36.
+		{"16-bit decompression bomb", "", "影像尺寸過大", png16WithSize(5000, 5000)},
 		{"tiny", "", "影像太小", EncodePNG(image.NewGray(image.Rect(0, 0, 120, 90)))},
 		{"black page", "", "全黑頁面", blank},
 		{"blank page", "", "空白頁面", EncodePNG(white)},
@@ -136,6 +150,15 @@ func TestIngestRejectsBadFilesAndStoresNothing(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a tiff past the file's pixel budget is refused before decoding", func(t *testing.T) {
+		saved := f.svc.Proc.Limits.MaxFilePixels
+		defer func() { f.svc.Proc.Limits.MaxFilePixels = saved }()
+		f.svc.Proc.Limits.MaxFilePixels = 1_000_000 // two 600 × 840 pages are 1,008,000
+		_, err := f.svc.Ingest(f.ctx, f.scanner, f.input(Person{Name: "林某"}), tiffOf(1, 2, 3))
+		if err == nil || !strings.HasPrefix(err.Error(), "第2頁：檔案影像總量過大") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 	t.Run("blank page inside a tiff names the page", func(t *testing.T) {
 		_, err := f.svc.Ingest(f.ctx, f.scanner, f.input(Person{Name: "林某"}), EncodeTIFF([]*image.Gray{page(1), white}))
 		if err == nil || !strings.HasPrefix(err.Error(), "第2頁：空白頁面") {

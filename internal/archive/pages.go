@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"time"
 
+	"ebazhao/internal/platform/imagebudget"
+
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/tiff"
 )
@@ -29,7 +31,8 @@ import (
 type Limits struct {
 	MaxUploadBytes int64 // size of one uploaded file
 	MaxPages       int   // pages in one document
-	MaxPixels      int64 // width × height of one page
+	MaxPixels      int64 // one page's imagebudget.Cost (width × height, 16-bit counted twice)
+	MaxFilePixels  int64 // all pages of one file together, checked before any page is decoded
 	MaxSide        int   // longest side of one page, in pixels
 	MinSide        int   // shortest side: smaller is not a readable scan
 	ThumbWidth     int   // thumbnail width in pixels
@@ -37,9 +40,11 @@ type Limits struct {
 	PDFTimeout     time.Duration
 }
 
-// DefaultLimits fit A3 pages scanned at 600 dpi.
+// DefaultLimits fit an A4 page at 600 dpi or an A3 page at 400 dpi (about 35 and
+// 31 megapixels); a file holds at most about 140 A4 pages at 300 dpi (1.2
+// gigapixels, some two minutes of decoding): a larger bundle is uploaded in parts.
 func DefaultLimits() Limits {
-	return Limits{MaxUploadBytes: 80 << 20, MaxPages: 300, MaxPixels: 75_000_000, MaxSide: 12000, MinSide: 300,
+	return Limits{MaxUploadBytes: 80 << 20, MaxPages: 300, MaxPixels: 36_000_000, MaxFilePixels: 1_200_000_000, MaxSide: 12000, MinSide: 300,
 		ThumbWidth: 220, PDFLongSide: 2339, PDFTimeout: 2 * time.Minute}
 }
 
@@ -188,7 +193,7 @@ func (p *Processor) checkConfig(no int, c image.Config) error {
 	if c.Width <= 0 || c.Height <= 0 {
 		return reject(no, "影像尺寸無效", nil)
 	}
-	if (l.MaxSide > 0 && (c.Width > l.MaxSide || c.Height > l.MaxSide)) || (l.MaxPixels > 0 && int64(c.Width)*int64(c.Height) > l.MaxPixels) {
+	if (l.MaxSide > 0 && (c.Width > l.MaxSide || c.Height > l.MaxSide)) || (l.MaxPixels > 0 && imagebudget.Cost(c) > l.MaxPixels) {
 		return reject(no, fmt.Sprintf("影像尺寸過大（%d×%d 像素，上限 %d 萬像素、邊長 %d）", c.Width, c.Height, l.MaxPixels/10000, l.MaxSide), nil)
 	}
 	if c.Width < l.MinSide || c.Height < l.MinSide {
@@ -368,11 +373,10 @@ func (p *Processor) tiffPages(ctx context.Context, b []byte) ([]Page, error) {
 	if err != nil {
 		return nil, reject(0, "TIFF 檔已損毀或不完整，無法讀取", err)
 	}
-	pages := make([]Page, 0, len(ifds))
+	// Every page's header first: the file's total is known before any page
+	// is decoded.
+	var total int64
 	for i, ifd := range ifds {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		no := i + 1
 		c, err := tiff.DecodeConfig(newTIFFPage(b, bo, ifd))
 		if err != nil {
@@ -381,6 +385,16 @@ func (p *Processor) tiffPages(ctx context.Context, b []byte) ([]Page, error) {
 		if err := p.checkConfig(no, c); err != nil {
 			return nil, err
 		}
+		if total += imagebudget.Cost(c); p.Limits.MaxFilePixels > 0 && total > p.Limits.MaxFilePixels {
+			return nil, reject(no, fmt.Sprintf("檔案影像總量過大（至第 %d 頁已超過 %d 萬像素），請分冊上傳", no, p.Limits.MaxFilePixels/10000), nil)
+		}
+	}
+	pages := make([]Page, 0, len(ifds))
+	for i, ifd := range ifds {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		no := i + 1
 		img, err := tiff.Decode(newTIFFPage(b, bo, ifd))
 		if err != nil {
 			return nil, reject(no, "TIFF 頁面不完整或已損毀，無法讀取", err)

@@ -186,11 +186,23 @@ func TestDecodeRejectsHugeTruncatedAndForeignFiles(t *testing.T) {
 	// DecodeConfig does not check, so the size check must catch it.
 	putU32(huge[16:], 100000)
 	putU32(huge[20:], 100000)
+	// The probe's bomb: 80 megapixels at 16 bits (1.9 GB and 17 s to decode);
+	// and 3000 × 3000 at 16 bits, 9 megapixels that cost 18 (imagebudget.Cost).
+	deep := func(w, h uint32) []byte {
+		var buf bytes.Buffer
+		png.Encode(&buf, image.NewGray16(image.Rect(0, 0, 40, 40)))
+		d := buf.Bytes()
+		putU32(d[16:], w)
+		putU32(d[20:], h)
+		return d
+	}
 	cases := map[string][]byte{
-		"huge":      huge,
-		"truncated": b[:len(b)/2],
-		"text":      []byte("ref,cand\na.png,b.png\n"),
-		"tiny":      encodePNG(blank(5, 5)),
+		"huge":         huge,
+		"80 MP 16-bit": deep(10000, 8000),
+		"9 MP 16-bit":  deep(3000, 3000),
+		"truncated":    b[:len(b)/2],
+		"text":         []byte("ref,cand\na.png,b.png\n"),
+		"tiny":         encodePNG(blank(5, 5)),
 	}
 	for name, data := range cases {
 		if _, err := compare.DecodeBytes(data); !errors.Is(err, compare.ErrImage) {

@@ -12,14 +12,19 @@ import (
 	"io"
 	"os"
 
+	"ebazhao/internal/platform/imagebudget"
+
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 )
 
-// Input limits: a 600 dpi A4 page is about 35 megapixels.
+// Input limits. A seal card scanned at 600 dpi (about 10 × 15 cm) is about 8.4
+// megapixels and an imprint far less; MaxPixels is per image, in 8-bit pixels
+// (imagebudget.Cost: a 16-bit image counts twice). A comparison decodes two
+// images, a registration three: at most 48 megapixels a request.
 const (
-	MaxPixels    = 80_000_000
+	MaxPixels    = 16_000_000
 	MaxFileBytes = 200 << 20
 	minSide      = 24
 )
@@ -49,8 +54,8 @@ func DecodeBytes(b []byte) (image.Image, error) {
 	if cfg.Width < minSide || cfg.Height < minSide {
 		return nil, fmt.Errorf("%w: %dx%d pixels is too small", ErrImage, cfg.Width, cfg.Height)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%w: %dx%d pixels exceeds the limit of %d megapixels", ErrImage, cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	if imagebudget.Cost(cfg) > MaxPixels {
+		return nil, fmt.Errorf("%w: %dx%d pixels exceeds the limit of %d megapixels (16-bit images count twice)", ErrImage, cfg.Width, cfg.Height, MaxPixels/1_000_000)
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
