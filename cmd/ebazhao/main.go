@@ -158,12 +158,19 @@ func serve(ctx context.Context, args []string) error {
 	defer cancelBackups()
 	go a.RunBackups(bctx)
 	go a.RunAuditCheckpoints(bctx) // signed audit checkpoints beside the backups
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	go func() { // N加e daily files: catches up at once, then every day at --agency-files-at
 		if err := a.Agency.RunDailyFiles(bctx, c.AgencyFilesAt, c.AgencyFilesKeep); err != nil {
 			errc <- err
 		}
 	}()
+	if c.MetricsAddr != "" { // metrics for a scraper, on a private address
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.Kit.MetricsHandler())
+		msrv := &http.Server{Addr: c.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- msrv.ListenAndServe() }()
+		defer msrv.Close()
+	}
 	if c.SFTPAddr != "" { // N加e: the partner agencies' SFTP endpoint
 		go func() {
 			if err := a.Agency.ServeSFTP(bctx, c.SFTPAddr); err != nil {

@@ -229,7 +229,14 @@ func TestHealthzAndOpenAPI(t *testing.T) {
 	if st != 200 || json.Unmarshal([]byte(body), &doc) != nil || doc["paths"].(map[string]any)["/api/v1/persons"] == nil {
 		t.Fatalf("openapi: %d", st)
 	}
-	if st, body := c.get("/metrics"); st != 200 || !strings.Contains(body, "ebazhao_http_requests_total") {
+	// Metrics name routes and volumes: not for anyone on the network (issue 17, item 10).
+	if st, _ := c.get("/metrics"); st == 200 {
+		t.Fatalf("anonymous metrics: %d", st)
+	}
+	if st, _ := e.loggedIn("clerk").get("/metrics"); st != http.StatusForbidden {
+		t.Fatalf("a clerk's metrics: %d", st)
+	}
+	if st, body := e.loggedIn("supervisor").get("/metrics"); st != 200 || !strings.Contains(body, "ebazhao_http_requests_total") {
 		t.Fatalf("metrics: %d", st)
 	}
 }

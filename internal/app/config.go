@@ -19,6 +19,7 @@ import (
 // Config is everything the binary can be told, by flag or environment.
 type Config struct {
 	Addr         string
+	MetricsAddr  string // a private listener for /metrics ("" for none)
 	DataDir      string
 	DBURL        string
 	DBReplica    string
@@ -100,6 +101,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	c.Policy = auth.DefaultPolicy()
 	p := &c.Policy
 	fs.StringVar(&c.DBReplica, "db-replica", env("EBAZHAO_DB_REPLICA", ""), "PostgreSQL standby URL that searches and reports read from [EBAZHAO_DB_REPLICA]")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("EBAZHAO_METRICS_ADDR", ""), "private listen address for Prometheus metrics without an account, e.g. 127.0.0.1:9090 (on --addr, /metrics needs a session or token with audit.view) [EBAZHAO_METRICS_ADDR]")
 	fs.StringVar(&c.Addr, "addr", env("EBAZHAO_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT [EBAZHAO_ADDR]")
 	fs.BoolVar(&c.Demo, "demo", env("EBAZHAO_DEMO", "") == "1", "seed demo offices, accounts and people [EBAZHAO_DEMO=1]")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("EBAZHAO_DEMO_PASSWORD", "demo"), "password of the demo accounts")

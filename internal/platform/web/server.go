@@ -64,7 +64,13 @@ func New(o Options) (*Kit, error) {
 		return nil, err
 	}
 	k.mux.Handle("GET /static/", http.StripPrefix("/static/", k.staticHandler()))
-	k.mux.Handle("GET /metrics", promhttp.HandlerFor(k.metrics.reg, promhttp.HandlerOpts{}))
+	// On the main address the metrics are for the office's auditors and the
+	// machine room (a session or API token with audit.view); a scraper without an
+	// account gets them on --metrics-addr (MetricsHandler).
+	k.API("GET /metrics", auth.AuditView, func(w http.ResponseWriter, r *http.Request) error {
+		k.MetricsHandler().ServeHTTP(w, r)
+		return nil
+	})
 	return k, nil
 }
 
@@ -238,6 +244,11 @@ func (k *Kit) Handler() http.Handler {
 	return k.withRequestID(k.recoverer(k.crossOrigin(k.authenticate(k.csrf(k.validText(k.securityHeaders(k.mux)))))))
 }
 
+// MetricsHandler serves the Prometheus metrics (for a separate, private listener).
+func (k *Kit) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(k.metrics.reg, promhttp.HandlerOpts{})
+}
+
 // crossOrigin refuses unsafe requests a browser marks as coming from another
 // site (Sec-Fetch-Site, Origin): the standard library's CSRF protection, in front
 // of the token check, and the only one for multipart uploads, whose bodies are
@@ -261,6 +272,9 @@ func (k *Kit) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; media-src 'self' data: blob:")
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
+		}
+		if k.SecureCookies { // served over TLS: browsers keep to HTTPS for a year
+			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})

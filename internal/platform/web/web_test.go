@@ -186,3 +186,16 @@ func TestInvalidUTF8IsABadRequest(t *testing.T) {
 		t.Errorf("JSON with invalid UTF-8: %v", err)
 	}
 }
+
+// Over TLS the browser is told to keep to HTTPS; over plain HTTP (a test, a
+// loopback demo) nothing is promised.
+func TestHSTSOnlyUnderTLS(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		k := &Kit{SecureCookies: secure}
+		rec := httptest.NewRecorder()
+		k.securityHeaders(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		if got := rec.Header().Get("Strict-Transport-Security"); (got != "") != secure {
+			t.Errorf("secure=%v: HSTS %q", secure, got)
+		}
+	}
+}
