@@ -36,11 +36,16 @@ func TestBrowserTour(t *testing.T) {
 			"/tips/counter": "貼心小叮嚀",
 		}},
 		{"supervisor", map[string]string{
-			"/rating":        "服務滿意度統計",
-			"/rating/alerts": "不滿意警示",
-			"/admin/users":   "使用者管理",
-			"/admin/audit":   "稽核紀錄",
-			"/calc/calendar": "辦公日曆",
+			"/rating":          "服務滿意度統計",
+			"/rating/alerts":   "不滿意警示",
+			"/admin/users":     "使用者管理",
+			"/admin/audit":     "稽核紀錄",
+			"/calc/calendar":   "辦公日曆",
+			"/seals/approvals": "印鑑補登核准",
+		}},
+		{"admin", map[string]string{
+			"/agency/register": "合作機關",
+			"/fees/schedule":   "收費標準",
 		}},
 		{"cashier", map[string]string{"/fees/settlement": "日結"}},
 	}
