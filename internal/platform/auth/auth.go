@@ -461,7 +461,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, keepSession, oldP
 	if oldPW == newPW {
 		return errors.New("新密碼不可與目前密碼相同")
 	}
-	if err := CheckStrength(newPW, s.Policy.MinPasswordLen); err != nil {
+	if err := CheckStrengthFor(newPW, u.Username, s.Policy.MinPasswordLen); err != nil {
 		return err
 	}
 	nh, err := s.hashes.hash(ctx, newPW)

@@ -72,6 +72,43 @@ func CheckStrength(pw string, minLen int) error {
 	return nil
 }
 
+// guessedFirst are the letters of the passwords guessed first — the top of
+// every breached-password list, keyboard runs, this system's own names and
+// roles — so that "password1", "abcd1234", "qwerty2026" or "cashier21" are
+// refused whatever digits and signs surround them.
+var guessedFirst = map[string]bool{
+	"password": true, "passw": true, "passwd": true, "pass": true, "pw": true, "qwerty": true, "qwert": true, "asdf": true,
+	"asdfgh": true, "zxcv": true, "zxcvbn": true, "qaz": true, "qazwsx": true, "wsx": true, "qwe": true, "abc": true,
+	"abcd": true, "abcde": true, "abcdef": true, "iloveyou": true, "letmein": true, "welcome": true, "admin": true,
+	"administrator": true, "root": true, "login": true, "changeme": true, "secret": true, "test": true, "demo": true,
+	"user": true, "guest": true, "default": true, "monkey": true, "dragon": true, "master": true, "hello": true,
+	"taiwan": true, "taipei": true, "taichung": true, "ebazhao": true, "clerk": true, "cashier": true,
+	"supervisor": true, "scanner": true, "office": true, "a": true, "aa": true, "aaa": true, "x": true, "q": true,
+}
+
+// CheckStrengthFor is CheckStrength and more for username's new password: it
+// may not contain the username, nor be a password guessed first with digits
+// and signs around it (作業規範: 密碼應定期更換並避免易猜).
+func CheckStrengthFor(pw, username string, minLen int) error {
+	if err := CheckStrength(pw, minLen); err != nil {
+		return err
+	}
+	lower := strings.ToLower(pw)
+	if u := strings.ToLower(strings.TrimSpace(username)); len(u) >= 3 && strings.Contains(lower, u) {
+		return fmt.Errorf("%w：不可包含帳號名稱", ErrWeakPassword)
+	}
+	letters := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return -1
+	}, lower)
+	if guessedFirst[letters] || guessedFirst[strings.TrimFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })] {
+		return fmt.Errorf("%w：過於常見，容易被猜中（如 password1、abcd1234），請改用較長且不常見的組合", ErrWeakPassword)
+	}
+	return nil
+}
+
 // RandomToken returns n random bytes, URL-safe base64 encoded.
 func RandomToken(n int) string {
 	b := make([]byte, n)

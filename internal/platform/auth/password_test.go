@@ -42,6 +42,35 @@ func TestCheckStrength(t *testing.T) {
 	}
 }
 
+// Passwords guessed first are refused with any digits around them, and so is
+// one containing the username (issue 17, item 10: password1, cashier21).
+func TestCheckStrengthForRefusesTheGuessedFirst(t *testing.T) {
+	cases := []struct {
+		pw, user string
+		ok       bool
+	}{
+		{"password1", "clerk", false},
+		{"Password2026!", "clerk", false},
+		{"cashier21", "cashier", false},
+		{"clerk2026x", "clerk", false},
+		{"xx-clerk2-99", "clerk2", false},
+		{"abcd1234", "clerk", false},
+		{"qwerty2026", "clerk", false},
+		{"1qaz2wsx", "clerk", false},
+		{"taichung2026", "clerk", false},
+		{"new-pass-2026", "clerk", true},
+		{"kq7mz2pw", "clerk", true},
+		{"戶政e把罩2026", "clerk", true},
+		{OneTimePassword(), "admin", true},
+	}
+	for _, c := range cases {
+		err := CheckStrengthFor(c.pw, c.user, 8)
+		if (err == nil) != c.ok || (err != nil && !errors.Is(err, ErrWeakPassword)) {
+			t.Errorf("CheckStrengthFor(%q, %q) = %v, want ok=%v", c.pw, c.user, err, c.ok)
+		}
+	}
+}
+
 func TestRolePermissionsMirrorTheSeed(t *testing.T) {
 	// 作業規範 肆.一(二): clerks issue documents and use the calculators; supervisors
 	// also maintain templates; only 機房人員 do everything.
