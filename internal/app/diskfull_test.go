@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -122,7 +123,7 @@ func TestUploadOnAFullDisk(t *testing.T) {
 	st, body = scanner.postFiles("/seals/p/A123456789/events", map[string]string{"kind": "change", "date": today, "application_no": "DF-1"},
 		map[string][]byte{"imprint": imprint, "appearance": noisePNG(600, 600)})
 	if st != http.StatusInsufficientStorage {
-		t.Fatalf("seal change on a full disk: status %d, want 507", st)
+		t.Fatalf("seal change on a full disk: status %d, want 507\n%s", st, regexp.MustCompile(`(?s)class="(alert[^"]*|error[^"]*)"[^>]*>(.{0,300})`).FindString(body))
 	}
 	contains(t, body, blob.NoSpaceMessage)
 	if n := countRows(t, d, `SELECT COUNT(*) FROM seal_events`); n != events {
@@ -240,8 +241,8 @@ exec "$BIN" serve --demo --data "$DATA" --addr "$ADDR" $DBFLAG`
 		args = []string{"-r", "-m", "--propagation", "private"} // an unprivileged user namespace may mount a tmpfs too
 	}
 	cmd := exec.Command("unshare", append(args, "sh", "-c", script)...)
-	for _, kv := range os.Environ() { // the server's own settings come from the flags
-		if !strings.HasPrefix(kv, "EBAZHAO_") {
+	for _, kv := range os.Environ() { // the server's own settings come from the flags; its clock is the suite's
+		if !strings.HasPrefix(kv, "EBAZHAO_") || strings.HasPrefix(kv, clock.EnvTestNow+"=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
