@@ -23,13 +23,32 @@ func (a *App) RunBackups(ctx context.Context) {
 	}
 	dir := a.Config.Backups()
 	pattern := "ebazhao-*." + map[db.Engine]string{db.SQLite: "db", db.Postgres: "pgdump"}[a.DB.Engine]
-	wait := time.Minute
+	var last time.Time
 	if files, _ := filepath.Glob(filepath.Join(dir, pattern)); len(files) > 0 {
-		if t, err := time.Parse("20060102T150405Z", trimBackupName(filepath.Base(files[len(files)-1]))); err == nil {
-			if next := t.Add(every).Sub(a.DB.Now()); next > wait { // names are written on the same clock
-				wait = next
-			}
+		last, _ = time.Parse("20060102T150405Z", trimBackupName(filepath.Base(files[len(files)-1])))
+	}
+	a.runPeriodically(ctx, every, last, func() error {
+		file := filepath.Join(dir, db.BackupName(a.DB.Engine, a.DB.Now()))
+		start := clock.Start()
+		if err := a.DB.Backup(ctx, file); err != nil {
+			a.Log.Error("automatic backup failed", "file", file, "err", err)
+			return err
 		}
+		if err := db.RotateBackups(dir, pattern, a.Config.BackupKeep); err != nil {
+			a.Log.Error("backup rotation failed", "err", err)
+		}
+		a.Log.Info("automatic backup written", "file", file, "seconds", start.Elapsed().Seconds())
+		return nil
+	})
+}
+
+// runPeriodically runs job every period until ctx ends: first a minute after
+// start, or a period after last (the previous run, written on the same clock)
+// if that is later; a failed run is tried again after an hour, not a period.
+func (a *App) runPeriodically(ctx context.Context, every time.Duration, last time.Time, job func() error) {
+	wait := time.Minute
+	if !last.IsZero() {
+		wait = max(wait, last.Add(every).Sub(a.DB.Now()))
 	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -39,17 +58,10 @@ func (a *App) RunBackups(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		file := filepath.Join(dir, db.BackupName(a.DB.Engine, a.DB.Now()))
-		start := clock.Start()
-		if err := a.DB.Backup(ctx, file); err != nil {
-			a.Log.Error("automatic backup failed", "file", file, "err", err)
+		if err := job(); err != nil {
 			timer.Reset(time.Hour) // retry sooner than a day
 			continue
 		}
-		if err := db.RotateBackups(dir, pattern, a.Config.BackupKeep); err != nil {
-			a.Log.Error("backup rotation failed", "err", err)
-		}
-		a.Log.Info("automatic backup written", "file", file, "seconds", start.Elapsed().Seconds())
 		timer.Reset(every)
 	}
 }

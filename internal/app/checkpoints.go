@@ -24,30 +24,18 @@ func (a *App) RunAuditCheckpoints(ctx context.Context) {
 		return
 	}
 	dir := a.Config.Backups()
-	wait := time.Minute
+	var last time.Time
 	if files, _ := audit.Checkpoints(dir); len(files) > 0 {
 		name := strings.TrimPrefix(filepath.Base(files[len(files)-1]), audit.CheckpointPrefix)
-		if t, err := time.Parse("20060102T150405Z", strings.TrimSuffix(name, audit.CheckpointExt)); err == nil {
-			if next := t.Add(every).Sub(a.DB.Now()); next > wait { // names are written on the same clock
-				wait = next
-			}
-		}
+		last, _ = time.Parse("20060102T150405Z", strings.TrimSuffix(name, audit.CheckpointExt))
 	}
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
-		if _, _, err := WriteAuditCheckpoint(ctx, a.DB, dir, a.Log); err != nil {
+	a.runPeriodically(ctx, every, last, func() error {
+		_, _, err := WriteAuditCheckpoint(ctx, a.DB, dir, a.Log)
+		if err != nil {
 			a.Log.Error("audit checkpoint failed", "dir", dir, "err", err)
-			timer.Reset(time.Hour) // retry sooner than a day
-			continue
 		}
-		timer.Reset(every)
-	}
+		return err
+	})
 }
 
 // WriteAuditCheckpoint signs the audit trail's head and writes it to dir as

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"ebazhao/internal/platform/atomicfile"
 	"ebazhao/internal/platform/db"
 )
 
@@ -209,27 +210,7 @@ func WriteCheckpoint(path string, c Checkpoint) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".audit-checkpoint-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o640); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	if err := atomicfile.Create(path, append(b, '\n'), 0o640); err != nil {
 		return fmt.Errorf("audit checkpoint: %w", err)
 	}
 	return nil
