@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -89,6 +90,9 @@ func (c *Clock) Now() time.Time {
 // Today returns the current calendar day in Taipei (a civil date at 00:00 UTC, as
 // rocdate carries dates).
 func (c *Clock) Today() time.Time { return rocdate.Today(c.Now()) }
+
+// Date returns the current calendar day in Taipei as a business date.
+func (c *Clock) Date() civil.Date { return civil.Of(c.Now()) }
 
 // Set moves a clock to t. On a running clock it shifts the offset so that Now
 // reads t and advances from there.
