@@ -248,7 +248,7 @@ func seedDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	if *scale != "demo" {
-		opts := app.ScaleOptions{People: demo.Scales[*scale], Years: *years, ArchiveDocs: *archiveDocs, Today: clock.System().Now(), Log: os.Stderr}
+		opts := app.ScaleOptions{People: demo.Scales[*scale], Years: *years, ArchiveDocs: *archiveDocs, Today: clock.System().Today(), Log: os.Stderr}
 		if opts.ArchiveDocs < 0 {
 			opts.ArchiveDocs = scaleArchiveDocs[*scale]
 		}

@@ -19,8 +19,8 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // DemoInfo tells the demo's user how partner agencies log in.
@@ -187,7 +187,7 @@ func (s *Service) demoHistory(ctx context.Context) error {
 		clerk := clerks[rng.IntN(len(clerks))]
 		in := NewApplication{IdempotencyKey: fmt.Sprintf("demo-history-%04d", i), Kind: "move", PersonIDNo: p.id,
 			Fields: map[string]string{"old_address": p.addr, "new_address": fmt.Sprintf("臺中市北屯區%s%d號", streets[rng.IntN(len(streets))], 1+rng.IntN(300)),
-				"event_date": rocdate.ISO(rocdate.Today(at))}}
+				"event_date": civil.Of(at).ISO()}}
 		picked := map[int64]bool{}
 		for len(in.Agencies) < 2+rng.IntN(4) {
 			ag := all[rng.IntN(len(all))]

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/audit"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 func TestTokensAreHashedScopedAndRevocable(t *testing.T) {
@@ -215,7 +215,7 @@ func TestAgencyOfflineForAWeekGetsEverythingInOrder(t *testing.T) {
 			t.Fatalf("item %d out of order: seq %d %s", i, it.Seq, it.Fields["new_address"])
 		}
 	}
-	if got[0].AcceptedOn != rocdate.ISO(rocdate.Today(start)) || got[len(got)-1].DueOn != rocdate.ISO(rocdate.Today(start.AddDate(0, 0, 6+7))) {
+	if got[0].AcceptedOn != civil.Of(start).ISO() || got[len(got)-1].DueOn != civil.Of(start.AddDate(0, 0, 6+7)).ISO() {
 		t.Errorf("accepted/due: %s %s", got[0].AcceptedOn, got[len(got)-1].DueOn)
 	}
 	// Day 8: the first day's items (3 applications × 2 agencies) are past their 7 days.

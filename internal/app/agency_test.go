@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"ebazhao/internal/agency"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -88,7 +89,7 @@ func TestAgencyMoveReachesThreeAgencies(t *testing.T) {
 	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "遷入登記日期") || !strings.Contains(body, "臺中市北屯區崇德路三段1號") {
 		t.Fatalf("bad date: %d", st)
 	}
-	vals.Set("f_event_date", rocdate.ISO(rocdate.Today(e.DB.Now())))
+	vals.Set("f_event_date", civil.Of(e.DB.Now()).ISO())
 	st, body, _ = clerk.post("/agency/applications", vals, true)
 	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "請填寫「台灣電力公司台中區營業處」的電號") {
 		t.Fatalf("missing account: %d", st)
@@ -364,7 +365,7 @@ func TestAgencyStaffAPIIsIdempotent(t *testing.T) {
 	}
 	post := func(key string) (int, map[string]any, http.Header) {
 		b, _ := json.Marshal(map[string]any{"kind": "move", "person_id_no": "A123456789", "send": true,
-			"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
+			"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": civil.Of(e.DB.Now()).ISO()},
 			"agencies": []map[string]any{{"agency_id": tax}}})
 		req, _ := http.NewRequest("POST", e.Srv.URL+"/api/v1/agency/applications", bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
@@ -407,7 +408,7 @@ func TestAgencySignedScanUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(map[string]any{"kind": "move", "person_id_no": "A123456789", "send": true,
-		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
+		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": civil.Of(e.DB.Now()).ISO()},
 		"agencies": []map[string]any{{"agency_id": a.ID}}})
 	c.get("/agency")
 	req, _ := http.NewRequest("POST", e.Srv.URL+"/api/v1/agency/applications", bytes.NewReader(b))

@@ -28,7 +28,6 @@ import (
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // TestUploadOnAFullDisk runs the real server binary in a mount namespace
@@ -119,7 +118,7 @@ func TestUploadOnAFullDisk(t *testing.T) {
 	}
 	events := countRows(t, d, `SELECT COUNT(*) FROM seal_events`)
 	scanner.get("/seals/p/A123456789/register")
-	today := rocdate.FormatShort(clock.System().Today()) // the child server runs on the same (possibly shifted) system clock
+	today := clock.System().Today().ROCShort() // the child server runs on the same (possibly shifted) system clock
 	st, body = scanner.postFiles("/seals/p/A123456789/events", map[string]string{"kind": "change", "date": today, "application_no": "DF-1"},
 		map[string][]byte{"imprint": imprint, "appearance": noisePNG(600, 600)})
 	if st != http.StatusInsufficientStorage {

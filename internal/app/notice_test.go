@@ -17,9 +17,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ebazhao/internal/notice"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/pdf/pdftest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // noticeDocCount counts stored documents.
@@ -192,7 +192,7 @@ func TestDocumentsAPIBadInputIsChineseAndStoresNothing(t *testing.T) {
 	// A good request through the API: 201, numbered, with the computed fine.
 	st, m := noticeAPI(t, c, "POST", "/api/v1/documents", map[string]any{"kind": "fine", "subtype": "逾期申請", "item": "死亡登記",
 		"event_date": "2024-01-10", "registration_date": "2024-02-20", "recipient": map[string]any{"id_no": "A123456789"}})
-	if st != http.StatusCreated || m["amount"] != float64(300) || !strings.HasSuffix(fmt.Sprint(m["doc_no"]), fmt.Sprintf("%03d0000001號", rocdate.Year(rocdate.Today(e.DB.Now())))) {
+	if st != http.StatusCreated || m["amount"] != float64(300) || !strings.HasSuffix(fmt.Sprint(m["doc_no"]), fmt.Sprintf("%03d0000001號", civil.Of(e.DB.Now()).ROCYear())) {
 		t.Fatalf("api issue: %d %v", st, m)
 	}
 	st, list := noticeAPI(t, c, "GET", "/api/v1/documents?person=A123456789", nil)
@@ -252,7 +252,7 @@ func TestBrowserClerkIssuesOneTimeNoticeFromQuickPackageAndOpensPDF(t *testing.T
 		t.Fatalf("after saving at %s", loc)
 	}
 	main := text(t, ctx, "main")
-	for _, w := range []string{"已開立一次告知單", fmt.Sprintf("中市西屯戶告字第%03d0000001號", rocdate.Year(rocdate.Today(e.DB.Now()))), "出生證明書正本"} {
+	for _, w := range []string{"已開立一次告知單", fmt.Sprintf("中市西屯戶告字第%03d0000001號", civil.Of(e.DB.Now()).ROCYear()), "出生證明書正本"} {
 		if !strings.Contains(main, w) {
 			t.Errorf("issued page lacks %q", w)
 		}

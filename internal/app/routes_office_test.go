@@ -19,7 +19,7 @@ import (
 	"ebazhao/internal/form"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
 )
@@ -547,7 +547,7 @@ func xitunRecords(t *testing.T, e *env) map[string]string {
 		ID int64 `json:"id"`
 	}
 	apiJSON(t, clerk, "POST", "/api/v1/agency/applications", map[string]any{"kind": "move", "person_id_no": "A123456789", "send": false,
-		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
+		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": civil.Of(e.DB.Now()).ISO()},
 		"agencies": []map[string]any{{"agency_id": tax}}}, &app)
 	ids["agency"] = fmtInt(app.ID)
 	var item int64

@@ -11,6 +11,7 @@ import (
 	"ebazhao/internal/fee"
 	"ebazhao/internal/notice"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
@@ -22,7 +23,7 @@ type ScaleOptions struct {
 	Years       int      // years of history: receipts, documents, ratings
 	ArchiveDocs int      // archived applications in the archive index
 	Only        []string // steps to run; empty: all (people, receipts, documents, seals, ratings, archive)
-	Today       time.Time
+	Today       civil.Date
 	Log         io.Writer
 }
 

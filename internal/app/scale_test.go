@@ -10,8 +10,8 @@ import (
 	"ebazhao/internal/app"
 	"ebazhao/internal/fee"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // TestGenerateScale runs the data generator at a small size and checks what the
@@ -30,7 +30,7 @@ func TestGenerateScale(t *testing.T) {
 	if err := a.SeedDemo(ctx, "demo", 40, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	today := rocdate.Date(2026, 11, 25)
+	today := civil.New(2026, 11, 25)
 	var log strings.Builder
 	opts := app.ScaleOptions{People: 28_200, Years: 1, ArchiveDocs: 3000, Today: today, Log: &log} // 1 % of Taichung
 	if err := a.GenerateScale(ctx, opts); err != nil {
@@ -105,12 +105,12 @@ func TestGenerateScale(t *testing.T) {
 	}
 	// The fee subsystem's own summary reads the generated year.
 	svc := fee.NewService(d, nil)
-	sm, err := svc.Summary(ctx, 0, rocdate.Year(today), 0)
+	sm, err := svc.Summary(ctx, 0, today.ROCYear(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sm.Receipts == 0 {
-		t.Errorf("city summary of %d shows no receipts", rocdate.Year(today))
+		t.Errorf("city summary of %d shows no receipts", today.ROCYear())
 	}
 	// A live receipt continues the generated numbering.
 	clerk, err := auth.New(d, auth.DefaultPolicy()).UserByName(ctx, "clerk")
@@ -118,7 +118,7 @@ func TestGenerateScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	var last int64
-	year := rocdate.Year(rocdate.Today(d.Now()))
+	year := civil.Of(d.Now()).ROCYear()
 	d.QueryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM fee_receipts WHERE office_id = ? AND roc_year = ?`, clerk.OfficeID, year).Scan(&last)
 	r, _, err := svc.Issue(ctx, fee.Clerk{User: clerk, Client: "test"}, fee.IssueRequest{Items: []fee.QuoteItem{{Item: "戶籍謄本"}}, Payment: "cash", IdempotencyKey: "after-generate"})
 	if err != nil {

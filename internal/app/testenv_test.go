@@ -16,9 +16,9 @@ import (
 	"ebazhao/internal/app"
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -137,5 +137,5 @@ func contains(t *testing.T, body string, want ...string) {
 // copyNo is the printed number of the office's n-th certified copy this ROC
 // year (numbers are per year, by Taipei's day on the application's clock).
 func (e *env) copyNo(n int) string {
-	return fmt.Sprintf("%03d-%06d", rocdate.Year(rocdate.Today(e.DB.Now())), n)
+	return fmt.Sprintf("%03d-%06d", civil.Of(e.DB.Now()).ROCYear(), n)
 }

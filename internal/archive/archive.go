@@ -20,6 +20,7 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -359,7 +360,7 @@ func (s *Service) Ingest(ctx context.Context, actor audit.Actor, in DocInput, fi
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.OfficeID, in.Item, rocdate.ISO(in.RegDate), in.Volume, in.PageRef, in.Note, src.Hash, truncate(in.SourceName, 200),
 			format, src.Size, len(pages), version, supersedes, true, reqID, nullID(actor.UserID), actor.OfficeID, db.FormatTime(now),
-			rocdate.ISO(rocdate.Today(now))).Scan(&docID)
+			civil.Of(now).ISO()).Scan(&docID)
 		if db.IsUniqueViolation(err) {
 			return &DuplicateError{}
 		}

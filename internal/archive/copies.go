@@ -11,9 +11,9 @@ import (
 	"unicode/utf8"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/seqno"
 )
 
@@ -122,7 +122,7 @@ func (s *Service) IssueCopy(ctx context.Context, actor audit.Actor, in CopyInput
 		return nil, &InputError{Msg: "此為舊版影像，請以最新版本核發影本"}
 	}
 	now := s.Now()
-	year := rocdate.Year(rocdate.Today(now))
+	year := civil.Of(now).ROCYear()
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var reqID any
@@ -147,7 +147,7 @@ func (s *Service) IssueCopy(ctx context.Context, actor audit.Actor, in CopyInput
 			applicant_id_no, purpose, request_id, fee_item, quantity, fee_status, issued_by, issued_at, issued_day)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			no, year, actor.OfficeID, d.ID, joinInts(pages), len(pages), in.ApplicantName, in.ApplicantIDNo, in.Purpose, reqID,
-			FeeItem, len(pages), "pending", nullID(actor.UserID), db.FormatTime(now), rocdate.ISO(rocdate.Today(now))).Scan(&id); err != nil {
+			FeeItem, len(pages), "pending", nullID(actor.UserID), db.FormatTime(now), civil.Of(now).ISO()).Scan(&id); err != nil {
 			return err
 		}
 		if in.RequestID != 0 {

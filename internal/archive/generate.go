@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
@@ -90,7 +91,7 @@ func (g *Generator) Run(ctx context.Context) (time.Duration, error) {
 	}
 	population := max(10, g.Docs/2) // each person is in about four documents
 	now := db.FormatTime(g.DB.Now())
-	today := rocdate.ISO(rocdate.Today(g.DB.Now()))
+	today := civil.Of(g.DB.Now()).ISO()
 	const batch = 400
 	for done := 0; done < g.Docs; {
 		n := min(batch, g.Docs-done)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -219,7 +220,7 @@ func (s *Service) FileRequest(ctx context.Context, actor audit.Actor, in Request
 		return nil, &InputError{Msg: "原登記地戶所不存在"}
 	}
 	now := s.Now()
-	year := rocdate.Year(rocdate.Today(now))
+	year := civil.Of(now).ROCYear()
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		no, err := seqno.Next(ctx, tx, seqno.Scope("archive_request", actor.OfficeID, year))

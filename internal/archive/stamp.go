@@ -19,7 +19,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"ebazhao/internal/platform/blob"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // DefaultFontDir holds Taiwan's official CNS11643 fonts (Debian fonts-cns11643-*).
@@ -211,6 +211,6 @@ func (s *Service) stampedPage(ctx context.Context, c *Copy, d *Doc, no int, boun
 		xdraw.CatmullRom.Scale(small, small.Bounds(), img, b, xdraw.Src, nil)
 		img = small
 	}
-	return s.Fonts.StampPage(img, Mark{Office: c.OfficeName, Date: rocdate.FormatLong(rocdate.Today(c.IssuedAt)), No: c.No,
+	return s.Fonts.StampPage(img, Mark{Office: c.OfficeName, Date: civil.Of(c.IssuedAt).ROCLong(), No: c.No,
 		Clerk: c.IssuedBy, Page: idx + 1, Pages: len(c.Pages)})
 }

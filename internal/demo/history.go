@@ -10,9 +10,9 @@ import (
 
 	"ebazhao/internal/legal/calendar"
 	"ebazhao/internal/office"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // CityPeople is the population the city-scale rates below are for (Taichung).
@@ -33,12 +33,12 @@ const (
 // offices' working days (from the government office calendar), the offices and
 // a staff of generated clerks per office, and how big the place is.
 type History struct {
-	Days    []time.Time // office days, oldest first
+	Days    []civil.Date // office days, oldest first
 	Offices []*office.Office
 	Staff   map[int64][]Staff // by office id
 	People  int               // generated persons 1..People exist (ScaleIDNo)
 	Factor  float64           // people / CityPeople: 1 is Taichung
-	Today   time.Time         // the history ends the day before
+	Today   civil.Date        // the history ends the day before
 	Log     io.Writer
 }
 
@@ -74,13 +74,13 @@ func (h *History) Person(rng *rand.Rand) (idNo, name string) {
 }
 
 // At is a timestamp on day at a random time between 08:00 and 17:00 Taipei.
-func At(rng *rand.Rand, day time.Time) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), 8+rng.IntN(9), rng.IntN(60), rng.IntN(60), 0, rocdate.Taipei)
+func At(rng *rand.Rand, day civil.Date) time.Time {
+	return day.Start().Add(time.Duration(8+rng.IntN(9))*time.Hour + time.Duration(rng.IntN(60))*time.Minute + time.Duration(rng.IntN(60))*time.Second)
 }
 
 // NewHistory prepares the history of the last `years` years up to yesterday:
 // the office days and a generated staff with counters for every office.
-func NewHistory(ctx context.Context, d *db.DB, people int, years int, today time.Time, log io.Writer) (*History, error) {
+func NewHistory(ctx context.Context, d *db.DB, people int, years int, today civil.Date, log io.Writer) (*History, error) {
 	offices, err := (&office.Store{DB: d}).All(ctx)
 	if err != nil {
 		return nil, err
@@ -90,8 +90,8 @@ func NewHistory(ctx context.Context, d *db.DB, people int, years int, today time
 	}
 	cal := calendar.Default()
 	h := &History{Offices: offices, Staff: map[int64][]Staff{}, People: people, Factor: float64(people) / CityPeople, Today: today, Log: log}
-	for day := rocdate.Date(today.Year()-years, today.Month(), today.Day()); day.Before(rocdate.Date(today.Year(), today.Month(), today.Day())); day = day.AddDate(0, 0, 1) {
-		if cal.Covers(day.Year()) && cal.IsOpen(day) {
+	for day := today.AddDate(-years, 0, 0); day.Before(today); day = day.AddDays(1) {
+		if cal.Covers(day.Year()) && cal.IsOpen(day.Midnight()) {
 			h.Days = append(h.Days, day)
 		}
 	}
@@ -106,7 +106,7 @@ func NewHistory(ctx context.Context, d *db.DB, people int, years int, today time
 // hash matches '!'): they exist so generated receipts and documents have an
 // issuer at their own office, as real ones do.
 func (h *History) generateStaff(ctx context.Context, d *db.DB) error {
-	now := db.FormatTime(h.Today.Add(10 * time.Hour)) // generated staff exist from the generated day
+	now := db.FormatTime(h.Today.Midnight().Add(10 * time.Hour)) // generated staff exist from the generated day
 	return d.InTx(ctx, func(tx *db.Tx) error {
 		for _, o := range h.Offices {
 			for n := 1; n <= CountersPerOffice; n++ {
@@ -157,14 +157,14 @@ func (h *History) Logf(format string, args ...any) {
 // for all), in order, with a random source seeded by the day and salt, so a
 // resumed run makes the same days an uninterrupted one would. gen returns
 // how many rows of what it made; progress is logged every 20 days.
-func (h *History) EachDay(last string, salt uint64, what string, gen func(day time.Time, rng *rand.Rand) (int, error)) error {
+func (h *History) EachDay(last string, salt uint64, what string, gen func(day civil.Date, rng *rand.Rand) (int, error)) error {
 	start, made := clock.Start(), 0
 	for di, day := range h.Days {
-		iso := rocdate.ISO(day)
+		iso := day.ISO()
 		if iso <= last {
 			continue
 		}
-		n, err := gen(day, rand.New(rand.NewPCG(uint64(day.Unix()), salt)))
+		n, err := gen(day, rand.New(rand.NewPCG(uint64(day.Midnight().Unix()), salt)))
 		if err != nil {
 			return fmt.Errorf("%s of %s: %w", what, iso, err)
 		}

@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/web"
@@ -157,7 +157,7 @@ func (h *Handlers) officeParam(r *http.Request, allowAll bool) (id int64, name s
 }
 
 // dayParam reads ?date= (ISO or ROC); empty means today.
-func (h *Handlers) dayParam(r *http.Request) (time.Time, error) {
+func (h *Handlers) dayParam(r *http.Request) (civil.Date, error) {
 	d, err := ParseDay(r.URL.Query().Get("date"), h.Svc.now())
 	return d, webErr(err)
 }

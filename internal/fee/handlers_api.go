@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/web"
 )
 
@@ -65,7 +65,7 @@ type CorrectionJSON struct {
 
 func receiptJSON(r *Receipt) ReceiptJSON {
 	j := ReceiptJSON{ID: r.ID, Number: r.Number, NumberText: r.NumberText(), RocYear: r.RocYear,
-		Office: OfficeJSON{r.OfficeID, r.OfficeCode, r.OfficeName}, Date: rocdate.ISO(r.Date), DateROC: rocdate.Format(r.Date),
+		Office: OfficeJSON{r.OfficeID, r.OfficeCode, r.OfficeName}, Date: r.Date.ISO(), DateROC: r.Date.ROC(),
 		Clerk: r.ClerkName, Payment: r.Payment, PaymentLabel: r.PaymentLabel(), Lines: r.Lines, Total: r.Total, TotalWords: r.TotalWords(),
 		Status: r.Status, VoidReason: r.VoidReason, VoidedBy: r.VoidedBy, PayerName: r.PayerName, Note: r.Note, Copies: r.Copies,
 		Version: VersionRef{ID: r.VersionID, Basis: r.Basis}, PDF: fmt.Sprintf("/api/v1/receipts/%d/pdf", r.ID),
@@ -81,7 +81,7 @@ func receiptJSON(r *Receipt) ReceiptJSON {
 	}
 	if c := r.Correction; c != nil {
 		j.Status = "corrected"
-		j.Correction = &CorrectionJSON{Date: rocdate.ISO(c.Date), Amount: c.Amount, Reason: c.Reason, ApprovedBy: c.ApprovedBy}
+		j.Correction = &CorrectionJSON{Date: c.Date.ISO(), Amount: c.Amount, Reason: c.Reason, ApprovedBy: c.ApprovedBy}
 	}
 	return j
 }
@@ -168,7 +168,7 @@ func (h *Handlers) apiReceipts(w http.ResponseWriter, r *http.Request) error {
 		Valid    int           `json:"valid"`
 		Total    int64         `json:"total"`
 		Receipts []ReceiptJSON `json:"receipts"`
-	}{Date: rocdate.ISO(day), Office: name, Receipts: []ReceiptJSON{}}
+	}{Date: day.ISO(), Office: name, Receipts: []ReceiptJSON{}}
 	for _, rc := range list {
 		out.Receipts = append(out.Receipts, receiptJSON(rc))
 		if !rc.Voided() {
@@ -218,7 +218,7 @@ type VoidRequestJSON struct {
 }
 
 func voidJSON(v *VoidRequest) VoidRequestJSON {
-	j := VoidRequestJSON{ID: v.ID, ReceiptID: v.ReceiptID, ReceiptNumber: v.ReceiptNumber, ReceiptDate: rocdate.ISO(v.ReceiptDate),
+	j := VoidRequestJSON{ID: v.ID, ReceiptID: v.ReceiptID, ReceiptNumber: v.ReceiptNumber, ReceiptDate: v.ReceiptDate.ISO(),
 		ReceiptTotal: v.ReceiptTotal, Reason: v.Reason, RequestedBy: v.RequestedBy, RequestedAt: v.RequestedAt.UTC().Format(time.RFC3339),
 		State: v.State, DecidedBy: v.DecidedBy, DecisionNote: v.DecisionNote}
 	if !v.DecidedAt.IsZero() {
@@ -364,7 +364,7 @@ func (h *Handlers) apiAddVersion(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	eff, err := rocdate.Parse(b.Effective)
+	eff, err := civil.Parse(b.Effective)
 	if err != nil {
 		return web.BadRequest("effective：" + err.Error())
 	}

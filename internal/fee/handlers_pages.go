@@ -8,10 +8,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/platform/auth"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/web"
 )
 
@@ -344,7 +343,7 @@ func (h *Handlers) void(w http.ResponseWriter, r *http.Request) error {
 // ReceiptsPage is the data of fee_receipts.html.
 type ReceiptsPage struct {
 	Tabs     []Tab
-	Day      time.Time
+	Day      civil.Date
 	DayInput string
 	Counter  int64
 	Counters []struct {
@@ -367,7 +366,7 @@ func (h *Handlers) receipts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &ReceiptsPage{Tabs: tabs(u, "receipts"), Day: day, DayInput: rocdate.FormatShort(day), Counter: counter}
+	p := &ReceiptsPage{Tabs: tabs(u, "receipts"), Day: day, DayInput: day.ROCShort(), Counter: counter}
 	cs, err := h.Offices.Counters(r.Context(), u.OfficeID)
 	if err != nil {
 		return err
@@ -389,7 +388,7 @@ func (h *Handlers) receipts(w http.ResponseWriter, r *http.Request) error {
 			p.Total += rc.Total
 		}
 	}
-	return h.Kit.Render(w, r, "fee_receipts", "收據查詢 "+rocdate.Format(day), p)
+	return h.Kit.Render(w, r, "fee_receipts", "收據查詢 "+day.ROC(), p)
 }
 
 // VoidsPage is the data of fee_voids.html.
@@ -443,7 +442,7 @@ func (h *Handlers) rejectVoid(w http.ResponseWriter, r *http.Request) error {
 type VersionRow struct {
 	*Version
 	State string // 施行中, 已停止適用, 將施行, 已撤回
-	Until time.Time
+	Until civil.Date
 }
 
 // SchedulePage is the data of fee_schedule.html.
@@ -552,7 +551,7 @@ func (h *Handlers) versionForm(w http.ResponseWriter, r *http.Request) error {
 			base = v
 		}
 	}
-	p := &VersionForm{Tabs: tabs(u, "schedule"), Base: base, Effective: rocdate.FormatShort(h.Svc.today().AddDate(0, 0, 1))}
+	p := &VersionForm{Tabs: tabs(u, "schedule"), Base: base, Effective: h.Svc.today().AddDate(0, 0, 1).ROCShort()}
 	if base != nil {
 		for _, it := range base.Items {
 			p.Items = append(p.Items, itemRow(it))
@@ -629,7 +628,7 @@ func (h *Handlers) addVersion(w http.ResponseWriter, r *http.Request) error {
 		v.Items = append(v.Items, it)
 	}
 	if ferr == nil {
-		d, err := rocdate.Parse(p.Effective)
+		d, err := civil.Parse(p.Effective)
 		if err != nil {
 			ferr = &InputError{Field: "effective", Message: "施行日期：" + err.Error()}
 		}
@@ -647,7 +646,7 @@ func (h *Handlers) addVersion(w http.ResponseWriter, r *http.Request) error {
 		return h.Kit.Render(w, r, "fee_schedule_new", "新增收費標準版本", p)
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/fees/schedule?version=%d", v.ID),
-		fmt.Sprintf("已新增收費標準版本，自%s起施行（%d項）", rocdate.Format(v.Effective), len(v.Items)))
+		fmt.Sprintf("已新增收費標準版本，自%s起施行（%d項）", v.Effective.ROC(), len(v.Items)))
 }
 
 func (h *Handlers) withdrawVersion(w http.ResponseWriter, r *http.Request) error {
@@ -695,8 +694,8 @@ func (h *Handlers) settlement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &SettlementPage{Tabs: tabs(u, "settlement"), Report: rep, DayInput: rocdate.FormatShort(day), Counter: counter,
-		OfficeCode: r.URL.Query().Get("office"), Prev: rocdate.ISO(day.AddDate(0, 0, -1)), Next: rocdate.ISO(day.AddDate(0, 0, 1))}
+	p := &SettlementPage{Tabs: tabs(u, "settlement"), Report: rep, DayInput: day.ROCShort(), Counter: counter,
+		OfficeCode: r.URL.Query().Get("office"), Prev: day.AddDate(0, 0, -1).ISO(), Next: day.AddDate(0, 0, 1).ISO()}
 	p.CanClose = !rep.Closed && counter == 0 && canAct(u, officeID) && !day.After(h.Svc.today())
 	cs, err := h.Offices.Counters(r.Context(), officeID)
 	if err != nil {
@@ -708,7 +707,7 @@ func (h *Handlers) settlement(w http.ResponseWriter, r *http.Request) error {
 			Name string
 		}{c.ID, c.Name})
 	}
-	q := url.Values{"date": {rocdate.ISO(day)}}
+	q := url.Values{"date": {day.ISO()}}
 	if counter != 0 {
 		q.Set("counter", fmt.Sprint(counter))
 	}
@@ -716,12 +715,12 @@ func (h *Handlers) settlement(w http.ResponseWriter, r *http.Request) error {
 		q.Set("office", p.OfficeCode)
 	}
 	p.Query = q.Encode()
-	return h.Kit.Render(w, r, "fee_settlement", "出納日結 "+rocdate.Format(day), p)
+	return h.Kit.Render(w, r, "fee_settlement", "出納日結 "+day.ROC(), p)
 }
 
 func (h *Handlers) closeDay(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
-	day, err := rocdate.Parse(r.PostFormValue("date"))
+	day, err := civil.Parse(r.PostFormValue("date"))
 	if err != nil {
 		return web.BadRequest("日期錯誤")
 	}
@@ -736,7 +735,7 @@ func (h *Handlers) closeDay(w http.ResponseWriter, r *http.Request) error {
 	if err1 != nil || err2 != nil {
 		return web.BadRequest("請確認收據張數與金額")
 	}
-	back := "/fees/settlement?date=" + rocdate.ISO(day)
+	back := "/fees/settlement?date=" + day.ISO()
 	rep, err := h.Svc.Close(r.Context(), u, web.ClientAddr(r), officeID, day, n, total)
 	if err != nil {
 		if errors.Is(err, ErrSettleMismatch) || errors.Is(err, ErrPendingVoids) || errors.Is(err, ErrAlreadyClosed) {
@@ -744,7 +743,7 @@ func (h *Handlers) closeDay(w http.ResponseWriter, r *http.Request) error {
 		}
 		return webErr(err)
 	}
-	return web.Redirect(w, r, back, fmt.Sprintf("%s已結帳：有效收據 %d 張，合計 %s 元。當日收據已凍結。", rocdate.Format(day), rep.Receipts, money(rep.Total)))
+	return web.Redirect(w, r, back, fmt.Sprintf("%s已結帳：有效收據 %d 張，合計 %s 元。當日收據已凍結。", day.ROC(), rep.Receipts, money(rep.Total)))
 }
 
 // ReportsPage is the data of fee_reports.html.
@@ -763,7 +762,7 @@ func (h *Handlers) summaryParams(r *http.Request) (officeID int64, year, month i
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	year = rocdate.Year(h.Svc.today())
+	year = h.Svc.today().ROCYear()
 	if s := r.URL.Query().Get("year"); s != "" {
 		if year, err = strconv.Atoi(s); err != nil || year < 1 || year > 999 {
 			return 0, 0, 0, web.BadRequest("年度錯誤（民國年）")
@@ -788,7 +787,7 @@ func (h *Handlers) reports(w http.ResponseWriter, r *http.Request) error {
 		return webErr(err)
 	}
 	p := &ReportsPage{Tabs: tabs(u, "reports"), Summary: sm, OfficeCode: r.URL.Query().Get("office")}
-	cur := rocdate.Year(h.Svc.today())
+	cur := h.Svc.today().ROCYear()
 	for y := cur; y >= cur-5; y-- {
 		p.Years = append(p.Years, y)
 	}

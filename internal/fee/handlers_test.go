@@ -12,13 +12,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/web"
 	webassets "ebazhao/web"
@@ -462,7 +462,7 @@ func TestPagesCashierAndSupervisor(t *testing.T) {
 	}
 }
 
-func mustDay(s string) time.Time {
+func mustDay(s string) civil.Date {
 	d, err := ParseDay(s, clock.System().Now())
 	if err != nil {
 		panic(err)

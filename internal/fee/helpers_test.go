@@ -10,16 +10,16 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // at returns the instant hh:mm on a Taipei civil day.
-func at(day time.Time, hh, mm int) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, rocdate.Taipei)
+func at(day civil.Date, hh, mm int) time.Time {
+	return day.Start().Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
 }
 
 // env is a database with one office (and a second one), its counters and staff.
@@ -47,7 +47,7 @@ func newEnv(t testing.TB) *env {
 func newEnvOn(t testing.TB, d *db.DB, create bool) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, ctx: ctx, d: d, clock: clock.At(at(rocdate.Date(2026, 11, 25), 9, 0)), users: map[string]*auth.User{}, fonts: sharedFonts()}
+	e := &env{t: t, ctx: ctx, d: d, clock: clock.At(at(civil.New(2026, 11, 25), 9, 0)), users: map[string]*auth.User{}, fonts: sharedFonts()}
 	d.Clock = e.clock // one clock for the service, the audit trail and the users
 	e.svc = NewService(d, e.fonts)
 	e.svc.Now = e.clock.Now

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ebazhao/internal/demo"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/seqno"
@@ -58,14 +59,14 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 	for _, w := range historyMix {
 		total += w.weight
 	}
-	return h.EachDay(last, 1100, "receipts", func(day time.Time, rng *rand.Rand) (int, error) {
+	return h.EachDay(last, 1100, "receipts", func(day civil.Date, rng *rand.Rand) (int, error) {
 		return generateReceiptDay(ctx, d, h, sched, day, rng, total)
 	})
 }
 
-func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *Schedule, day time.Time, rng *rand.Rand, mixTotal int) (int, error) {
-	iso := rocdate.ISO(day)
-	year := rocdate.Year(day)
+func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *Schedule, day civil.Date, rng *rand.Rand, mixTotal int) (int, error) {
+	iso := day.ISO()
+	year := day.ROCYear()
 	made := 0
 	err := d.InTx(ctx, func(tx *db.Tx) error {
 		for _, o := range h.Offices {
@@ -211,8 +212,8 @@ func generateReceiptDay(ctx context.Context, d *db.DB, h *demo.History, sched *S
 
 // closeGeneratedDay settles a generated office day as Close does: the day row
 // frozen with its report, and the totals by item and payment.
-func closeGeneratedDay(ctx context.Context, tx *db.Tx, officeID int64, day time.Time, changes int, closer int64) error {
-	iso := rocdate.ISO(day)
+func closeGeneratedDay(ctx context.Context, tx *db.Tx, officeID int64, day civil.Date, changes int, closer int64) error {
+	iso := day.ISO()
 	rep, err := dayReport(ctx, tx, officeID, day, 0)
 	if err != nil {
 		return err

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf/pdftest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // The year ends at Taipei's midnight, whatever the server's zone: receipts of
@@ -16,13 +16,13 @@ import (
 // receipt then books a correction on 116.1.1, leaving the closed day as closed.
 func TestNumbersRestartAtTaipeiMidnight(t *testing.T) {
 	e := newEnv(t)
-	eve := rocdate.Date(2026, 12, 31)
+	eve := civil.New(2026, 12, 31)
 	e.clock.Set(at(eve, 23, 55))
 	c := e.clerk("clerk", 1)
 	last := []*Receipt{e.issue(c, "cash", items("戶籍謄本", 1)...), e.issue(c, "cash", items("戶籍謄本", 2)...)}
 	for i, r := range last {
 		if r.RocYear != 115 || r.Number != int64(i+1) || !r.Date.Equal(eve) {
-			t.Fatalf("eve receipt %d: %s dated %s", i, r.NumberText(), rocdate.ISO(r.Date))
+			t.Fatalf("eve receipt %d: %s dated %s", i, r.NumberText(), r.Date.ISO())
 		}
 	}
 	if _, err := e.svc.Close(e.ctx, e.users["cashier"], "t", e.office.ID, eve, 2, last[0].Total+last[1].Total); err != nil {
@@ -32,14 +32,14 @@ func TestNumbersRestartAtTaipeiMidnight(t *testing.T) {
 		t.Fatalf("a receipt on the closed 12-31: %v", err)
 	}
 
-	newYear := rocdate.Date(2027, 1, 1)
+	newYear := civil.New(2027, 1, 1)
 	e.clock.Set(at(newYear, 0, 5))
 	if e.clock.Now().UTC().Day() != 31 {
 		t.Fatalf("the test needs an instant that is still 12-31 in UTC: %s", e.clock.Now().UTC())
 	}
 	first := e.issue(c, "cash", items("戶籍謄本", 1)...)
 	if first.RocYear != 116 || first.Number != 1 || first.NumberText() != "116-000001" || !first.Date.Equal(newYear) {
-		t.Fatalf("first receipt of the year: %s dated %s", first.NumberText(), rocdate.ISO(first.Date))
+		t.Fatalf("first receipt of the year: %s dated %s", first.NumberText(), first.Date.ISO())
 	}
 	if got := numbers(t, e.d, e.office.ID, 115); len(got) != 2 {
 		t.Errorf("115 numbers after new year: %v", got)

@@ -14,9 +14,9 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/seqno"
 )
 
@@ -88,7 +88,7 @@ type Receipt struct {
 	OfficeCode  string
 	RocYear     int
 	Number      int64
-	Date        time.Time
+	Date        civil.Date
 	CounterID   int64
 	CounterName string
 	ClerkID     int64
@@ -126,7 +126,7 @@ func (r *Receipt) TotalWords() string { return CapitalAmount(r.Total) }
 
 // requestHash fingerprints what was asked, so a key reused for a different
 // receipt is refused instead of silently answered with the old one.
-func requestHash(day time.Time, counterID int64, payment string, items []QuoteItem, payerName, payerIDNo, note string) string {
+func requestHash(day civil.Date, counterID int64, payment string, items []QuoteItem, payerName, payerIDNo, note string) string {
 	type norm struct {
 		Item   string `json:"i"`
 		Qty    int    `json:"q"`
@@ -140,7 +140,7 @@ func requestHash(day time.Time, counterID int64, payment string, items []QuoteIt
 		}
 		its = append(its, norm{nameKey(it.Item), q, strings.TrimSpace(it.Exempt)})
 	}
-	b, _ := json.Marshal(map[string]any{"d": rocdate.ISO(day), "c": counterID, "p": payment, "i": its,
+	b, _ := json.Marshal(map[string]any{"d": day.ISO(), "c": counterID, "p": payment, "i": its,
 		"n": strings.TrimSpace(payerName), "id": strings.ToUpper(strings.TrimSpace(payerIDNo)), "note": strings.TrimSpace(note)})
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
@@ -180,7 +180,7 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 	if day.After(today) {
 		return nil, false, &InputError{Field: "date", Message: "收據日期不得晚於今日"}
 	}
-	if rocdate.Year(day) != rocdate.Year(today) {
+	if day.ROCYear() != today.ROCYear() {
 		return nil, false, &InputError{Field: "date", Message: "補登收據之日期須在本年度內"}
 	}
 	payerID := strings.ToUpper(strings.TrimSpace(req.PayerIDNo))
@@ -198,7 +198,7 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 	if err != nil {
 		return nil, false, err
 	}
-	q, err := s.Quote(ctx, QuoteRequest{Date: rocdate.ISO(day), Items: req.Items})
+	q, err := s.Quote(ctx, QuoteRequest{Date: day.ISO(), Items: req.Items})
 	if err != nil {
 		return nil, false, err
 	}
@@ -231,7 +231,7 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 				return err
 			}
 		}
-		year := rocdate.Year(day)
+		year := day.ROCYear()
 		n, err := seqno.Next(ctx, tx, seqno.Scope("receipt", u.OfficeID, year))
 		if err != nil {
 			return err
@@ -240,7 +240,7 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 		err = tx.QueryRow(ctx, `INSERT INTO fee_receipts (office_id, roc_year, number, receipt_date, counter_id, clerk_id, clerk_name,
 			version_id, payment, total, payer_name, payer_id_no, note, idem_key, request_hash, copies, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
-			u.OfficeID, year, n, rocdate.ISO(day), nullID(counterID), u.ID, u.DisplayName, q.Version.ID, payment, q.Total,
+			u.OfficeID, year, n, day.ISO(), nullID(counterID), u.ID, u.DisplayName, q.Version.ID, payment, q.Total,
 			payerName, payerID, note, keyArg, hash, db.FormatTime(now)).Scan(&id)
 		if err != nil {
 			return err
@@ -253,7 +253,7 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO fee_prints (receipt_id, copy_no, office_id, print_date, printed_by, printed_at)
-			VALUES (?, 1, ?, ?, ?, ?)`, id, u.OfficeID, rocdate.ISO(rocdate.Today(now)), u.ID, db.FormatTime(now)); err != nil {
+			VALUES (?, 1, ?, ?, ?, ?)`, id, u.OfficeID, civil.Of(now).ISO(), u.ID, db.FormatTime(now)); err != nil {
 			return err
 		}
 		if req.Settle != nil {
@@ -262,7 +262,7 @@ func (s *Service) Issue(ctx context.Context, c Clerk, req IssueRequest) (r *Rece
 			}
 		}
 		e := audit.For(c.actor(), "receipt.issue", "receipt", fmt.Sprint(id))
-		e.Detail = fmt.Sprintf("%d-%06d %s NT$%d %s", year, n, rocdate.ISO(day), q.Total, PaymentLabel(payment))
+		e.Detail = fmt.Sprintf("%d-%06d %s NT$%d %s", year, n, day.ISO(), q.Total, PaymentLabel(payment))
 		return audit.Log(ctx, tx, e)
 	})
 	var re *replayError
@@ -308,8 +308,8 @@ func receiptByKey(ctx context.Context, q db.Querier, clerkID int64, key string) 
 
 // lockOpenDay takes the row lock of an office's day and fails with ErrDayClosed
 // when the cashier has closed it. create makes the row on first use.
-func lockOpenDay(ctx context.Context, tx *db.Tx, officeID int64, day time.Time, create bool) error {
-	iso := rocdate.ISO(day)
+func lockOpenDay(ctx context.Context, tx *db.Tx, officeID int64, day civil.Date, create bool) error {
+	iso := day.ISO()
 	if create {
 		if _, err := tx.Exec(ctx, `INSERT INTO fee_days (office_id, day) VALUES (?, ?) ON CONFLICT (office_id, day) DO NOTHING`, officeID, iso); err != nil {
 			return err
@@ -361,7 +361,7 @@ func scanReceipt(row interface{ Scan(...any) error }) (*Receipt, error) {
 		&r.VoidReason, &voidedAt, &r.VoidedBy, &r.Copies, &created, &r.requestHash); err != nil {
 		return nil, err
 	}
-	r.Date, _ = rocdate.ParseISO(day)
+	r.Date, _ = civil.ParseISO(day)
 	if voidedAt != "" {
 		r.VoidedAt = db.ParseTime(voidedAt)
 	}
@@ -414,7 +414,7 @@ func (s *Service) ReceiptByNumber(ctx context.Context, officeID int64, year int,
 // ListFilter selects receipts of one office and day.
 type ListFilter struct {
 	OfficeID  int64
-	Day       time.Time
+	Day       civil.Date
 	CounterID int64 // 0: all counters
 	ClerkID   int64 // 0: all clerks
 	Limit     int   // 0: all
@@ -423,7 +423,7 @@ type ListFilter struct {
 // List returns the receipts of a day, by number, without lines.
 func (s *Service) List(ctx context.Context, f ListFilter) ([]*Receipt, error) {
 	q := `SELECT ` + receiptCols + receiptFrom + ` WHERE r.office_id = ? AND r.receipt_date = ?`
-	args := []any{f.OfficeID, rocdate.ISO(f.Day)}
+	args := []any{f.OfficeID, f.Day.ISO()}
 	if f.CounterID != 0 {
 		q += ` AND r.counter_id = ?`
 		args = append(args, f.CounterID)
@@ -458,7 +458,7 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]*Receipt, error) {
 	}
 	lrows, err := s.DB.Query(ctx, `SELECT l.receipt_id, l.line_no, l.item_id, l.code, l.item, l.measure, l.qty, l.unit, l.amount, l.exempt, l.exempt_label, l.detail
 		FROM fee_receipt_lines l WHERE l.receipt_id IN (SELECT r.id FROM fee_receipts r WHERE r.office_id = ? AND r.receipt_date = ?)`,
-		f.OfficeID, rocdate.ISO(f.Day))
+		f.OfficeID, f.Day.ISO())
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +483,7 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]*Receipt, error) {
 	// Corrections of these receipts (booked on later days).
 	crs, err := s.DB.Query(ctx, `SELECT c.receipt_id, c.entry_date, c.amount, c.reason, COALESCE(u.display_name, '') FROM fee_corrections c
 		JOIN fee_receipts r ON r.id = c.receipt_id LEFT JOIN users u ON u.id = c.approved_by
-		WHERE r.office_id = ? AND r.receipt_date = ?`, f.OfficeID, rocdate.ISO(f.Day))
+		WHERE r.office_id = ? AND r.receipt_date = ?`, f.OfficeID, f.Day.ISO())
 	if err != nil {
 		return nil, err
 	}
@@ -494,7 +494,7 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]*Receipt, error) {
 		if err := crs.Scan(&c.ReceiptID, &day, &c.Amount, &c.Reason, &c.ApprovedBy); err != nil {
 			return nil, err
 		}
-		c.Date, _ = rocdate.ParseISO(day)
+		c.Date, _ = civil.ParseISO(day)
 		if r := byID[c.ReceiptID]; r != nil {
 			cc := c
 			r.Correction = &cc
@@ -528,7 +528,7 @@ func (s *Service) Reprint(ctx context.Context, u *auth.User, client string, id i
 		}
 		now := s.now()
 		if _, err := tx.Exec(ctx, `INSERT INTO fee_prints (receipt_id, copy_no, office_id, print_date, printed_by, printed_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, copyNo, office, rocdate.ISO(rocdate.Today(now)), u.ID, db.FormatTime(now)); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?)`, id, copyNo, office, civil.Of(now).ISO(), u.ID, db.FormatTime(now)); err != nil {
 			return err
 		}
 		e := audit.For(u.Actor(client), "receipt.reprint", "receipt", fmt.Sprint(id))

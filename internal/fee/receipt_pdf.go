@@ -81,7 +81,7 @@ func renderReceipt(fonts *pdf.Fonts, r *Receipt, p Print) ([]byte, error) {
 	font(pdf.Sung, 10.5)
 	y := 44.0
 	check(d.Text(left, y, "收據號碼："+r.NumberText()))
-	check(d.TextRight(right, y, "日期：中華民國"+rocdate.Format(r.Date)))
+	check(d.TextRight(right, y, "日期：中華民國"+r.Date.ROC()))
 	y += 7
 	payer := r.PayerName
 	if r.PayerIDNo != "" {
@@ -206,7 +206,7 @@ func renderReceipt(fonts *pdf.Fonts, r *Receipt, p Print) ([]byte, error) {
 		font(pdf.Sung, 9)
 		reason := "作廢原因：" + r.VoidReason
 		if r.Correction != nil {
-			reason = fmt.Sprintf("已於%s更正沖銷：%s", rocdate.Format(r.Correction.Date), r.Correction.Reason)
+			reason = fmt.Sprintf("已於%s更正沖銷：%s", r.Correction.Date.ROC(), r.Correction.Reason)
 		}
 		check(d.TextCenter(pw/2, 133, reason))
 		d.SetGray(0)

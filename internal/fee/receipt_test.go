@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf/pdftest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestIssueReceipt(t *testing.T) {
@@ -82,7 +82,7 @@ func TestIssueValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rocdate.ISO(r.Date) != "2026-11-24" || r.CounterID != e.counters[1].ID || r.PayerIDNo != "A123456789" || r.Number != 1 {
+	if r.Date.ISO() != "2026-11-24" || r.CounterID != e.counters[1].ID || r.PayerIDNo != "A123456789" || r.Number != 1 {
 		t.Fatalf("%+v", r)
 	}
 }
@@ -158,7 +158,7 @@ func TestReprint(t *testing.T) {
 	if err != nil || len(prints) != 3 || prints[2].CopyNo != 3 {
 		t.Fatalf("prints %+v %v", prints, err)
 	}
-	day, err := e.svc.Day(e.ctx, e.office.ID, rocdate.Today(e.clock.Now()), 0)
+	day, err := e.svc.Day(e.ctx, e.office.ID, civil.Of(e.clock.Now()), 0)
 	if err != nil || day.Reprints != 2 {
 		t.Fatalf("reprints counted %d, %v", day.Reprints, err)
 	}

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // go test ./internal/fee -run '^$' -bench Scale -args -fee.scale=1100000
@@ -19,7 +19,7 @@ var scale = flag.Int("fee.scale", 50000, "receipts generated for the scale bench
 
 // seedYear writes n receipts of ROC year 115 directly (no audit, no numbering
 // service) and returns the office ids and one busy day.
-func seedYear(b *testing.B, e *env, n int) ([]int64, time.Time) {
+func seedYear(b *testing.B, e *env, n int) ([]int64, civil.Date) {
 	b.Helper()
 	offices := []int64{e.office.ID, e.other.ID}
 	for i := len(offices); i < 29; i++ {
@@ -31,15 +31,15 @@ func seedYear(b *testing.B, e *env, n int) ([]int64, time.Time) {
 		}
 		offices = append(offices, id)
 	}
-	v, err := e.svc.VersionOn(e.ctx, rocdate.Date(2026, 1, 2))
+	v, err := e.svc.VersionOn(e.ctx, civil.New(2026, 1, 2))
 	if err != nil {
 		b.Fatal(err)
 	}
 	t1, _ := v.Find("戶籍謄本")
 	t2, _ := v.Find("國民身分證換領")
 	clerk := e.users["clerk"].ID
-	var days []time.Time // the working days of the year so far (the test clock is 115.11.25)
-	for d := rocdate.Date(2026, 1, 2); d.Before(e.svc.today()); d = d.AddDate(0, 0, 1) {
+	var days []civil.Date // the working days of the year so far (the test clock is 115.11.25)
+	for d := civil.New(2026, 1, 2); d.Before(e.svc.today()); d = d.AddDate(0, 0, 1) {
 		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
 			days = append(days, d)
 		}
@@ -59,7 +59,7 @@ func seedYear(b *testing.B, e *env, n int) ([]int64, time.Time) {
 				var id int64
 				if err := tx.QueryRow(e.ctx, `INSERT INTO fee_receipts (office_id, roc_year, number, receipt_date, clerk_id, clerk_name, version_id, payment,
 					total, status, copies, created_at) VALUES (?, 115, ?, ?, ?, '王小明', ?, ?, 95, ?, 1, ?) RETURNING id`,
-					office, numbers[office], rocdate.ISO(day), clerk, v.ID, Payments[k%4].Code, status, db.FormatTime(day)).Scan(&id); err != nil {
+					office, numbers[office], day.ISO(), clerk, v.ID, Payments[k%4].Code, status, db.FormatTime(day.Midnight())).Scan(&id); err != nil {
 					return err
 				}
 				if _, err := tx.Exec(e.ctx, `INSERT INTO fee_receipt_lines (receipt_id, line_no, item_id, code, item, measure, qty, unit, amount)

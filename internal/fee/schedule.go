@@ -24,7 +24,7 @@ import (
 	"strings"
 	"time"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // Exemption is a reason a line is charged less (減免事由).
@@ -77,26 +77,17 @@ func (it *Item) Exemption(code string) (Exemption, bool) {
 // Version is the whole fee schedule in force from Effective until the next
 // version takes effect (戶政規費收費標準 as amended).
 type Version struct {
-	ID          int64     `json:"id,omitempty"`
-	Effective   time.Time `json:"-"`
-	Basis       string    `json:"basis"`
-	Note        string    `json:"note,omitempty"`
-	Source      string    `json:"source,omitempty"` // seed or manual
-	CreatedBy   string    `json:"created_by,omitempty"`
-	CreatedAt   time.Time `json:"-"`
-	WithdrawnAt time.Time `json:"-"`
-	Items       []Item    `json:"items"`
+	ID          int64      `json:"id,omitempty"`
+	Effective   civil.Date `json:"effective"`
+	Basis       string     `json:"basis"`
+	Note        string     `json:"note,omitempty"`
+	Source      string     `json:"source,omitempty"` // seed or manual
+	CreatedBy   string     `json:"created_by,omitempty"`
+	CreatedAt   time.Time  `json:"-"`
+	WithdrawnAt time.Time  `json:"-"`
+	Items       []Item     `json:"items"`
 
 	index map[string]int
-}
-
-// MarshalJSON writes dates as ISO.
-func (v *Version) MarshalJSON() ([]byte, error) {
-	type plain Version
-	return json.Marshal(struct {
-		Effective string `json:"effective"`
-		*plain
-	}{rocdate.ISO(v.Effective), (*plain)(v)})
 }
 
 // nameKey normalizes an item name or code for lookup: no spaces, half-width
@@ -224,7 +215,7 @@ type Schedule struct {
 }
 
 // On returns the version in force on day (a civil date).
-func (s *Schedule) On(day time.Time) (*Version, error) {
+func (s *Schedule) On(day civil.Date) (*Version, error) {
 	var in *Version
 	for _, v := range s.Versions {
 		if !v.WithdrawnAt.IsZero() {
@@ -238,24 +229,24 @@ func (s *Schedule) On(day time.Time) (*Version, error) {
 	if in == nil {
 		first := ""
 		if len(s.Versions) > 0 {
-			first = "（最早之收費標準自" + rocdate.Format(s.Versions[0].Effective) + "起）"
+			first = "（最早之收費標準自" + s.Versions[0].Effective.ROC() + "起）"
 		}
-		return nil, &InputError{Field: "date", Message: rocdate.Format(day) + "無適用之規費收費標準" + first}
+		return nil, &InputError{Field: "date", Message: day.ROC() + "無適用之規費收費標準" + first}
 	}
 	return in, nil
 }
 
 // explainMissing tells why name is not in the version in force on day.
-func (s *Schedule) explainMissing(name string, day time.Time) string {
+func (s *Schedule) explainMissing(name string, day civil.Date) string {
 	for _, v := range s.Versions {
 		if !v.WithdrawnAt.IsZero() {
 			continue
 		}
 		if it, ok := v.Find(name); ok {
 			if v.Effective.After(day) {
-				return fmt.Sprintf("「%s」自%s起方列入收費標準，%s尚不適用", it.Name, rocdate.Format(v.Effective), rocdate.Format(day))
+				return fmt.Sprintf("「%s」自%s起方列入收費標準，%s尚不適用", it.Name, v.Effective.ROC(), day.ROC())
 			}
-			return fmt.Sprintf("「%s」於%s已不在收費標準內", it.Name, rocdate.Format(day))
+			return fmt.Sprintf("「%s」於%s已不在收費標準內", it.Name, day.ROC())
 		}
 	}
 	return fmt.Sprintf("查無規費項目「%s」", name)
@@ -291,14 +282,14 @@ type Line struct {
 
 // VersionRef names the schedule version a quote used.
 type VersionRef struct {
-	ID        int64  `json:"id,omitempty"`
-	Effective string `json:"effective"`
-	Basis     string `json:"basis"`
+	ID        int64      `json:"id,omitempty"`
+	Effective civil.Date `json:"effective"`
+	Basis     string     `json:"basis"`
 }
 
 // Quote is the priced application.
 type Quote struct {
-	Date       string     `json:"date"`
+	Date       civil.Date `json:"date"`
 	DateROC    string     `json:"date_roc"`
 	Version    VersionRef `json:"version"`
 	Lines      []Line     `json:"lines"`
@@ -314,19 +305,19 @@ const (
 
 // ParseDay reads a quote or receipt date (ISO 2025-07-07 or ROC 114.7.7); empty
 // means today.
-func ParseDay(s string, now time.Time) (time.Time, error) {
+func ParseDay(s string, now time.Time) (civil.Date, error) {
 	if strings.TrimSpace(s) == "" {
-		return rocdate.Today(now), nil
+		return civil.Of(now), nil
 	}
-	d, err := rocdate.Parse(s)
+	d, err := civil.Parse(s)
 	if err != nil {
-		return time.Time{}, &InputError{Field: "date", Message: "日期：" + err.Error()}
+		return civil.Date{}, &InputError{Field: "date", Message: "日期：" + err.Error()}
 	}
 	return d, nil
 }
 
 // Quote prices items on day with the version in force that day.
-func (s *Schedule) Quote(day time.Time, items []QuoteItem) (*Quote, error) {
+func (s *Schedule) Quote(day civil.Date, items []QuoteItem) (*Quote, error) {
 	v, err := s.On(day)
 	if err != nil {
 		return nil, err
@@ -334,15 +325,15 @@ func (s *Schedule) Quote(day time.Time, items []QuoteItem) (*Quote, error) {
 	return s.quoteWith(v, day, items)
 }
 
-func (s *Schedule) quoteWith(v *Version, day time.Time, items []QuoteItem) (*Quote, error) {
+func (s *Schedule) quoteWith(v *Version, day civil.Date, items []QuoteItem) (*Quote, error) {
 	if len(items) == 0 {
 		return nil, &InputError{Field: "items", Message: "請至少輸入一個規費項目"}
 	}
 	if len(items) > MaxLines {
 		return nil, &InputError{Field: "items", Message: fmt.Sprintf("一張收據最多%d個項目", MaxLines)}
 	}
-	q := &Quote{Date: rocdate.ISO(day), DateROC: rocdate.Format(day),
-		Version: VersionRef{ID: v.ID, Effective: rocdate.ISO(v.Effective), Basis: v.Basis}}
+	q := &Quote{Date: day, DateROC: day.ROC(),
+		Version: VersionRef{ID: v.ID, Effective: v.Effective, Basis: v.Basis}}
 	copies := map[string]int{} // copies of each item already priced in this application
 	for i, req := range items {
 		qty := 1
@@ -421,7 +412,7 @@ func Statutory() (*Schedule, error) {
 	s := &Schedule{}
 	var items []Item
 	for _, vj := range doc.Versions {
-		eff, err := rocdate.ParseISO(vj.Effective)
+		eff, err := civil.ParseISO(vj.Effective)
 		if err != nil {
 			return nil, fmt.Errorf("fee: schedule.json %s: %w", vj.Effective, err)
 		}

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 var update = flag.Bool("update", false, "rewrite ../migrations/0031_fee_schedule.sql from schedule.json")
@@ -26,7 +25,7 @@ func scheduleSQL(s *Schedule) string {
 	b.WriteString("-- The statutory fee schedule and its history, generated from internal/fee/schedule.json\n")
 	b.WriteString("-- by `go test ./internal/fee -run TestScheduleMigration -update`. Do not edit by hand.\n")
 	for _, v := range s.Versions {
-		eff := rocdate.ISO(v.Effective)
+		eff := v.Effective.ISO()
 		fmt.Fprintf(&b, "\n-- %s %s\n", eff, v.Basis)
 		fmt.Fprintf(&b, "INSERT INTO fee_versions (effective_from, basis, note, source, created_at) VALUES (%s, %s, %s, 'seed', %s);\n",
 			sqlString(eff), sqlString(v.Basis), sqlString(v.Note), sqlString(eff+"T00:00:00.000000Z"))
@@ -81,10 +80,10 @@ func TestDatabaseScheduleEqualsEmbedded(t *testing.T) {
 	for i, w := range want.Versions {
 		g := got.Versions[i]
 		if !g.Effective.Equal(w.Effective) || g.Basis != w.Basis || g.Note != w.Note || g.Source != "seed" {
-			t.Errorf("version %d: got %s %q, want %s %q", i, rocdate.ISO(g.Effective), g.Basis, rocdate.ISO(w.Effective), w.Basis)
+			t.Errorf("version %d: got %s %q, want %s %q", i, g.Effective.ISO(), g.Basis, w.Effective.ISO(), w.Basis)
 		}
 		if len(g.Items) != len(w.Items) {
-			t.Fatalf("version %s: %d items, want %d", rocdate.ISO(w.Effective), len(g.Items), len(w.Items))
+			t.Fatalf("version %s: %d items, want %d", w.Effective.ISO(), len(g.Items), len(w.Items))
 		}
 		for j := range w.Items {
 			gi, wi := g.Items[j], w.Items[j]
@@ -102,7 +101,7 @@ func TestDatabaseScheduleEqualsEmbedded(t *testing.T) {
 				wi.Exemptions = []Exemption{}
 			}
 			if !reflect.DeepEqual(gi, wi) {
-				t.Errorf("version %s item %d:\n got %+v\nwant %+v", rocdate.ISO(w.Effective), j, gi, wi)
+				t.Errorf("version %s item %d:\n got %+v\nwant %+v", w.Effective.ISO(), j, gi, wi)
 			}
 		}
 	}

@@ -4,10 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // amounts is the history of one item's first-copy price, written out from
@@ -66,8 +65,8 @@ var requiredNames = []string{"戶籍謄本", "英文戶籍謄本", "閱覽戶籍
 	"英文離婚證明書", "婚姻紀錄證明書", "遷徙紀錄證明書", "姓名更改紀錄證明書", "親等關聯資料", "印鑑登記(變更)", "印鑑證明", "自然人憑證IC卡", "歸化國籍許可證書"}
 
 // changeDates are every date the schedule changes.
-func changeDates(s *Schedule) []time.Time {
-	var out []time.Time
+func changeDates(s *Schedule) []civil.Date {
+	var out []civil.Date
 	for _, v := range s.Versions {
 		out = append(out, v.Effective)
 	}
@@ -75,9 +74,9 @@ func changeDates(s *Schedule) []time.Time {
 }
 
 // expected returns the item's amounts on day, or ok=false before it existed.
-func expected(h []amountFrom, day time.Time) (amount, further int64, ok bool) {
+func expected(h []amountFrom, day civil.Date) (amount, further int64, ok bool) {
 	for _, a := range h {
-		from, _ := rocdate.ParseISO(a.from)
+		from, _ := civil.ParseISO(a.from)
 		if !from.After(day) {
 			amount, further, ok = a.amount, a.further, true
 		}
@@ -86,7 +85,7 @@ func expected(h []amountFrom, day time.Time) (amount, further int64, ok bool) {
 }
 
 // quoter is the embedded schedule or a database-backed service.
-type quoter func(day time.Time, its []QuoteItem) (*Quote, error)
+type quoter func(day civil.Date, its []QuoteItem) (*Quote, error)
 
 func checkHistory(t *testing.T, s *Schedule, quote quoter) {
 	latest := s.Versions[len(s.Versions)-1]
@@ -100,11 +99,11 @@ func checkHistory(t *testing.T, s *Schedule, quote quoter) {
 			t.Errorf("required item %q is not in the current schedule", name)
 		}
 	}
-	var days []time.Time
+	var days []civil.Date
 	for _, d := range changeDates(s) {
 		days = append(days, d.AddDate(0, 0, -1), d)
 	}
-	days = append(days, rocdate.Date(2026, 11, 25))
+	days = append(days, civil.New(2026, 11, 25))
 	checked := 0
 	for name, h := range history {
 		for _, day := range days {
@@ -112,16 +111,16 @@ func checkHistory(t *testing.T, s *Schedule, quote quoter) {
 			q, err := quote(day, items(name, 1))
 			if !exists {
 				if err == nil || !IsInputError(err) {
-					t.Errorf("%s on %s: want «not in the schedule», got %v %v", name, rocdate.ISO(day), q, err)
+					t.Errorf("%s on %s: want «not in the schedule», got %v %v", name, day.ISO(), q, err)
 				}
 				continue
 			}
 			if err != nil {
-				t.Errorf("%s on %s: %v", name, rocdate.ISO(day), err)
+				t.Errorf("%s on %s: %v", name, day.ISO(), err)
 				continue
 			}
 			if q.Total != want || q.Lines[0].Unit != want || q.Lines[0].Item != name {
-				t.Errorf("%s on %s: %d (unit %d), want %d", name, rocdate.ISO(day), q.Total, q.Lines[0].Unit, want)
+				t.Errorf("%s on %s: %d (unit %d), want %d", name, day.ISO(), q.Total, q.Lines[0].Unit, want)
 			}
 			// Three copies: first/further rule where there is one.
 			q3, err := quote(day, items(name, 3))
@@ -133,7 +132,7 @@ func checkHistory(t *testing.T, s *Schedule, quote quoter) {
 				want3 = want + 2*further
 			}
 			if q3.Total != want3 {
-				t.Errorf("%s ×3 on %s: %d, want %d", name, rocdate.ISO(day), q3.Total, want3)
+				t.Errorf("%s ×3 on %s: %d, want %d", name, day.ISO(), q3.Total, want3)
 			}
 			checked++
 		}
@@ -159,8 +158,8 @@ func TestScheduleHistoryDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkHistory(t, s, func(day time.Time, its []QuoteItem) (*Quote, error) {
-		return svc.Quote(context.Background(), QuoteRequest{Date: rocdate.ISO(day), Items: its})
+	checkHistory(t, s, func(day civil.Date, its []QuoteItem) (*Quote, error) {
+		return svc.Quote(context.Background(), QuoteRequest{Date: day.ISO(), Items: its})
 	})
 }
 
@@ -169,11 +168,11 @@ func TestFirstAndFurtherCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := rocdate.Date(2026, 11, 25)
-	old := rocdate.Date(2010, 1, 1)
+	now := civil.New(2026, 11, 25)
+	old := civil.New(2010, 1, 1)
 	cases := []struct {
 		name  string
-		day   time.Time
+		day   civil.Date
 		items []QuoteItem
 		lines []int64
 		units []int64
@@ -213,7 +212,7 @@ func TestExemptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := rocdate.Date(2026, 11, 25)
+	now := civil.New(2026, 11, 25)
 	q, err := s.Quote(now, []QuoteItem{
 		{Item: "國民身分證換領", Qty: qty(1), Exempt: "admin-change"},
 		{Item: "戶口統計資料電子檔(未滿50MB)", Qty: qty(1), Exempt: "school"},
@@ -234,7 +233,7 @@ func TestExemptions(t *testing.T) {
 		t.Errorf("an exemption the item does not have: %v", err)
 	}
 	// Before 112.09.12 the photo file was not in the schedule at all.
-	if _, err := s.Quote(rocdate.Date(2023, 9, 11), items("國民身分證相片影像電子檔", 1)); err == nil || !strings.Contains(err.Error(), "112年9月12日起方列入") {
+	if _, err := s.Quote(civil.New(2023, 9, 11), items("國民身分證相片影像電子檔", 1)); err == nil || !strings.Contains(err.Error(), "112年9月12日起方列入") {
 		t.Errorf("before it existed: %v", err)
 	}
 }
@@ -244,7 +243,7 @@ func TestQuoteInputErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := rocdate.Date(2026, 11, 25)
+	now := civil.New(2026, 11, 25)
 	for _, c := range []struct {
 		items []QuoteItem
 		want  string
@@ -259,7 +258,7 @@ func TestQuoteInputErrors(t *testing.T) {
 			t.Errorf("%v: %v, want %q", c.items, err, c.want)
 		}
 	}
-	if _, err := s.Quote(rocdate.Date(2000, 1, 1), items("戶籍謄本", 1)); err == nil || !strings.Contains(err.Error(), "無適用之規費收費標準") {
+	if _, err := s.Quote(civil.New(2000, 1, 1), items("戶籍謄本", 1)); err == nil || !strings.Contains(err.Error(), "無適用之規費收費標準") {
 		t.Errorf("before the first version: %v", err)
 	}
 	// qty omitted means one.
@@ -271,7 +270,7 @@ func TestQuoteInputErrors(t *testing.T) {
 
 func TestVersionValidation(t *testing.T) {
 	good := func() *Version {
-		return &Version{Effective: rocdate.Date(2027, 1, 1), Basis: "測試", Items: []Item{{Code: "01", Name: "戶籍謄本", Measure: "張", Amount: 15}}}
+		return &Version{Effective: civil.New(2027, 1, 1), Basis: "測試", Items: []Item{{Code: "01", Name: "戶籍謄本", Measure: "張", Amount: 15}}}
 	}
 	for _, c := range []struct {
 		mutate func(v *Version)
@@ -317,7 +316,7 @@ func BenchmarkQuote(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	day := rocdate.Date(2026, 11, 25)
+	day := civil.New(2026, 11, 25)
 	req := items("戶籍謄本", 3, "英文戶籍謄本", 2, "國民身分證換領", 1, "印鑑證明", 2, "親等關聯資料", 3)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

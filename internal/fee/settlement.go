@@ -11,6 +11,7 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -61,13 +62,13 @@ type VoidEntry struct {
 
 // CorrectionEntry is a reversal booked on the day for an earlier, closed day.
 type CorrectionEntry struct {
-	ReceiptID   int64     `json:"receipt_id"`
-	Number      string    `json:"number"`
-	ReceiptDate time.Time `json:"receipt_date"`
-	Payment     string    `json:"payment"`
-	Amount      int64     `json:"amount"`
-	Reason      string    `json:"reason"`
-	ApprovedBy  string    `json:"approved_by"`
+	ReceiptID   int64      `json:"receipt_id"`
+	Number      string     `json:"number"`
+	ReceiptDate civil.Date `json:"receipt_date"`
+	Payment     string     `json:"payment"`
+	Amount      int64      `json:"amount"`
+	Reason      string     `json:"reason"`
+	ApprovedBy  string     `json:"approved_by"`
 }
 
 // PaymentLabel is the payment method in Chinese.
@@ -77,7 +78,7 @@ func (c CorrectionEntry) PaymentLabel() string { return PaymentLabel(c.Payment) 
 type DayReport struct {
 	OfficeID    int64             `json:"office_id"`
 	OfficeName  string            `json:"office"`
-	Day         time.Time         `json:"-"`
+	Day         civil.Date        `json:"date"`
 	CounterID   int64             `json:"counter_id,omitempty"`
 	Receipts    int               `json:"receipts"` // valid receipts
 	Gross       int64             `json:"gross"`    // their total
@@ -108,10 +109,9 @@ func (d *DayReport) MarshalJSON() ([]byte, error) {
 		closedAt = d.ClosedAt.UTC().Format(time.RFC3339)
 	}
 	return json.Marshal(struct {
-		Date     string `json:"date"`
 		ClosedAt string `json:"closed_at,omitempty"`
 		*plain
-	}{rocdate.ISO(d.Day), closedAt, (*plain)(d)})
+	}{closedAt, (*plain)(d)})
 }
 
 // TotalWords is the total in capital numerals.
@@ -146,12 +146,12 @@ func saveDayTotals(ctx context.Context, tx *db.Tx, officeID int64, iso string, r
 
 // Day computes the settlement of an office's day; counterID 0 means the whole
 // office.
-func (s *Service) Day(ctx context.Context, officeID int64, day time.Time, counterID int64) (*DayReport, error) {
+func (s *Service) Day(ctx context.Context, officeID int64, day civil.Date, counterID int64) (*DayReport, error) {
 	return dayReport(ctx, s.DB, officeID, day, counterID)
 }
 
-func dayReport(ctx context.Context, q db.Querier, officeID int64, day time.Time, counterID int64) (*DayReport, error) {
-	iso := rocdate.ISO(day)
+func dayReport(ctx context.Context, q db.Querier, officeID int64, day civil.Date, counterID int64) (*DayReport, error) {
+	iso := day.ISO()
 	d := &DayReport{OfficeID: officeID, Day: day, CounterID: counterID, Voids: []VoidEntry{}, Corrections: []CorrectionEntry{},
 		ByItem: []ItemTotal{}, ByPayment: []PaymentTotal{}, ByCounter: []CounterTotal{}}
 	if err := q.QueryRow(ctx, `SELECT name FROM offices WHERE id = ?`, officeID).Scan(&d.OfficeName); err != nil {
@@ -210,7 +210,7 @@ func dayReport(ctx context.Context, q db.Querier, officeID int64, day time.Time,
 			return nil, err
 		}
 		c.Number = fmt.Sprintf("%d-%06d", year, number)
-		c.ReceiptDate, _ = rocdate.ParseISO(rday)
+		c.ReceiptDate, _ = civil.ParseISO(rday)
 		d.Corrections = append(d.Corrections, c)
 		d.CorrTotal += c.Amount
 		pay[c.Payment].Amount += c.Amount
@@ -395,7 +395,7 @@ func dayReport(ctx context.Context, q db.Querier, officeID int64, day time.Time,
 
 // Close closes an office's day after the cashier confirmed the number of valid
 // receipts and the total they hold. From then on the day is frozen.
-func (s *Service) Close(ctx context.Context, cashier *auth.User, client string, officeID int64, day time.Time, receipts int, total int64) (*DayReport, error) {
+func (s *Service) Close(ctx context.Context, cashier *auth.User, client string, officeID int64, day civil.Date, receipts int, total int64) (*DayReport, error) {
 	if !cashier.Can(auth.FeeSettle) {
 		return nil, ErrNoSettle
 	}
@@ -407,7 +407,7 @@ func (s *Service) Close(ctx context.Context, cashier *auth.User, client string, 
 	}
 	var rep *DayReport
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		iso := rocdate.ISO(day)
+		iso := day.ISO()
 		if _, err := tx.Exec(ctx, `INSERT INTO fee_days (office_id, day) VALUES (?, ?) ON CONFLICT (office_id, day) DO NOTHING`, officeID, iso); err != nil {
 			return err
 		}
@@ -455,13 +455,13 @@ func (s *Service) Close(ctx context.Context, cashier *auth.User, client string, 
 
 // SummaryRow is one period (a day of a month, or a month of a year).
 type SummaryRow struct {
-	Label       string    `json:"label"`
-	From        time.Time `json:"-"`
-	Receipts    int       `json:"receipts"`
-	Voids       int       `json:"voids"`
-	Gross       int64     `json:"gross"`
-	Corrections int64     `json:"corrections"`
-	Total       int64     `json:"total"`
+	Label       string     `json:"label"`
+	From        civil.Date `json:"-"`
+	Receipts    int        `json:"receipts"`
+	Voids       int        `json:"voids"`
+	Gross       int64      `json:"gross"`
+	Corrections int64      `json:"corrections"`
+	Total       int64      `json:"total"`
 }
 
 // Summary is the monthly or yearly summary for the accounting office.
@@ -507,27 +507,27 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 		}
 	}
 	y := rocYear + 1911
-	from, to := rocdate.Date(y, time.January, 1), rocdate.Date(y+1, time.January, 1)
+	from, to := civil.New(y, time.January, 1), civil.New(y+1, time.January, 1)
 	if month > 0 {
-		from = rocdate.Date(y, time.Month(month), 1)
+		from = civil.New(y, time.Month(month), 1)
 		to = from.AddDate(0, 1, 0)
 		for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
 			sm.Rows = append(sm.Rows, SummaryRow{Label: fmt.Sprintf("%d日", d.Day()), From: d})
 		}
 	} else {
 		for m := 1; m <= 12; m++ {
-			sm.Rows = append(sm.Rows, SummaryRow{Label: fmt.Sprintf("%d月", m), From: rocdate.Date(y, time.Month(m), 1)})
+			sm.Rows = append(sm.Rows, SummaryRow{Label: fmt.Sprintf("%d月", m), From: civil.New(y, time.Month(m), 1)})
 		}
 	}
 	rowOf := func(iso string) *SummaryRow {
-		d, _ := rocdate.ParseISO(iso)
+		d, _ := civil.ParseISO(iso)
 		if month > 0 {
 			return &sm.Rows[d.Day()-1]
 		}
 		return &sm.Rows[int(d.Month())-1]
 	}
 	of := ""
-	args := []any{rocdate.ISO(from), rocdate.ISO(to)}
+	args := []any{from.ISO(), to.ISO()}
 	if officeID != 0 {
 		of = ` AND office_id = ?`
 		args = append(args, officeID)
@@ -619,7 +619,7 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 		return nil, err
 	}
 	for _, od := range open {
-		day, _ := rocdate.ParseISO(od.day)
+		day, _ := civil.ParseISO(od.day)
 		rep, err := dayReport(ctx, s.DB, od.office, day, 0)
 		if err != nil {
 			return nil, err

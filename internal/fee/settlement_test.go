@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // A worked day at one office: four clerks at three counters and no counter,
@@ -15,7 +15,7 @@ import (
 // booked the next day.
 func TestSettlementOfAWorkedDay(t *testing.T) {
 	e := newEnv(t)
-	day := rocdate.Date(2026, 11, 25)
+	day := civil.New(2026, 11, 25)
 	e.clock.Set(at(day, 8, 30))
 	rng := rand.New(rand.NewPCG(7, 11))
 	names := []string{"戶籍謄本", "英文戶籍謄本", "國民身分證補領", "國民身分證換領", "戶口名簿(換領)", "印鑑證明", "印鑑登記(變更)",
@@ -164,7 +164,7 @@ func TestSettlementOfAWorkedDay(t *testing.T) {
 	}
 
 	// Next day: a void of yesterday's receipt is a correction booked today.
-	next := rocdate.Date(2026, 11, 26)
+	next := civil.New(2026, 11, 26)
 	e.clock.Set(at(next, 9, 0))
 	late := all[10]
 	if _, err := e.svc.Void(e.ctx, e.users["supervisor"], "t", late.ID, "前日收據誤開"); err != nil {
@@ -229,7 +229,7 @@ func TestSettlementOfAWorkedDay(t *testing.T) {
 
 func TestCloseOtherOfficeRefused(t *testing.T) {
 	e := newEnv(t)
-	day := rocdate.Today(e.clock.Now())
+	day := civil.Of(e.clock.Now())
 	if _, err := e.svc.Close(e.ctx, e.users["cashier"], "t", e.other.ID, day, 0, 0); !errors.Is(err, ErrOtherOffice) {
 		t.Fatalf("%v", err)
 	}

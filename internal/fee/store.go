@@ -13,9 +13,9 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Service is the fee subsystem over a database.
@@ -50,7 +50,7 @@ func (s *Service) now() time.Time {
 	return s.DB.Now()
 }
 
-func (s *Service) today() time.Time { return rocdate.Today(s.now()) }
+func (s *Service) today() civil.Date { return civil.Of(s.now()) }
 
 // Errors with a message for the user.
 var (
@@ -87,7 +87,7 @@ func scanVersion(r interface{ Scan(...any) error }) (*Version, error) {
 	if err := r.Scan(&v.ID, &eff, &v.Basis, &v.Note, &v.Source, &v.CreatedBy, &created, &withdrawn); err != nil {
 		return nil, err
 	}
-	v.Effective, _ = rocdate.ParseISO(eff)
+	v.Effective, _ = civil.ParseISO(eff)
 	v.CreatedAt = db.ParseTime(created)
 	if withdrawn != "" {
 		v.WithdrawnAt = db.ParseTime(withdrawn)
@@ -155,12 +155,12 @@ func (s *Service) Version(ctx context.Context, id int64) (*Version, error) {
 }
 
 // VersionOn returns the version in force on day.
-func (s *Service) VersionOn(ctx context.Context, day time.Time) (*Version, error) {
+func (s *Service) VersionOn(ctx context.Context, day civil.Date) (*Version, error) {
 	var id int64
 	err := s.DB.QueryRow(ctx, `SELECT id FROM fee_versions WHERE effective_from <= ? AND withdrawn_at = ''
-		ORDER BY effective_from DESC LIMIT 1`, rocdate.ISO(day)).Scan(&id)
+		ORDER BY effective_from DESC LIMIT 1`, day.ISO()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &InputError{Field: "date", Message: rocdate.Format(day) + "無適用之規費收費標準"}
+		return nil, &InputError{Field: "date", Message: day.ROC() + "無適用之規費收費標準"}
 	}
 	if err != nil {
 		return nil, err
@@ -237,10 +237,10 @@ func (s *Service) AddVersion(ctx context.Context, actor audit.Actor, v *Version)
 	now := db.FormatTime(s.now())
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO fee_versions (effective_from, basis, note, source, created_by, created_at)
-			VALUES (?, ?, ?, 'manual', ?, ?) RETURNING id`, rocdate.ISO(v.Effective), strings.TrimSpace(v.Basis), strings.TrimSpace(v.Note),
+			VALUES (?, ?, ?, 'manual', ?, ?) RETURNING id`, v.Effective.ISO(), strings.TrimSpace(v.Basis), strings.TrimSpace(v.Note),
 			nullID(actor.UserID), now).Scan(&v.ID)
 		if db.IsUniqueViolation(err) {
-			return &InputError{Field: "effective", Message: rocdate.Format(v.Effective) + "已有施行之收費標準版本；如需更改請先撤回該版本"}
+			return &InputError{Field: "effective", Message: v.Effective.ROC() + "已有施行之收費標準版本；如需更改請先撤回該版本"}
 		}
 		if err != nil {
 			return err
@@ -249,7 +249,7 @@ func (s *Service) AddVersion(ctx context.Context, actor audit.Actor, v *Version)
 			return err
 		}
 		e := audit.For(actor, "fee.version.add", "fee_version", fmt.Sprint(v.ID))
-		e.Detail = fmt.Sprintf("施行 %s，%d 項：%s", rocdate.ISO(v.Effective), len(v.Items), v.Basis)
+		e.Detail = fmt.Sprintf("施行 %s，%d 項：%s", v.Effective.ISO(), len(v.Items), v.Basis)
 		return audit.Log(ctx, tx, e)
 	})
 	if err == nil {
@@ -308,7 +308,7 @@ func (s *Service) WithdrawVersion(ctx context.Context, actor audit.Actor, id int
 		if withdrawn != "" {
 			return &InputError{Field: "id", Message: "此版本已撤回"}
 		}
-		if eff <= rocdate.ISO(s.today()) {
+		if eff <= s.today().ISO() {
 			return &InputError{Field: "id", Message: "已施行之版本不得撤回；法規再修正時請新增版本"}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE fee_versions SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ? AND withdrawn_at = ''`,

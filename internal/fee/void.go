@@ -10,8 +10,8 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // A void (作廢) needs a reason and a supervisor's approval. It is one state
@@ -34,7 +34,7 @@ type VoidRequest struct {
 	DecidedAt     time.Time
 	DecisionNote  string
 	ReceiptNumber string
-	ReceiptDate   time.Time
+	ReceiptDate   civil.Date
 	ReceiptTotal  int64
 	ReceiptClerk  string
 }
@@ -55,7 +55,7 @@ func (v *VoidRequest) StateLabel() string {
 // Correction is the reversal of a receipt voided after its day was closed.
 type Correction struct {
 	ReceiptID  int64
-	Date       time.Time
+	Date       civil.Date
 	Amount     int64 // negative
 	Reason     string
 	ApprovedBy string
@@ -247,7 +247,7 @@ func (s *Service) voidInTx(ctx context.Context, tx *db.Tx, approver *auth.User, 
 		Scan(&office, &day, &total, &payment, &counter); err != nil {
 		return err
 	}
-	rday, _ := rocdate.ParseISO(day)
+	rday, _ := civil.ParseISO(day)
 	now := s.now()
 	e := audit.For(approver.Actor(client), "receipt.void", "receipt", fmt.Sprint(receiptID))
 	err := lockOpenDay(ctx, tx, office, rday, false)
@@ -263,7 +263,7 @@ func (s *Service) voidInTx(ctx context.Context, tx *db.Tx, approver *auth.User, 
 		}
 		e.Detail = reason
 	case errors.Is(err, ErrDayClosed):
-		today := rocdate.Today(now)
+		today := civil.Of(now)
 		if err := lockOpenDay(ctx, tx, office, today, true); err != nil {
 			if errors.Is(err, ErrDayClosed) {
 				return ErrTodayClosed
@@ -271,7 +271,7 @@ func (s *Service) voidInTx(ctx context.Context, tx *db.Tx, approver *auth.User, 
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO fee_corrections (receipt_id, office_id, entry_date, counter_id, amount, payment, reason, approved_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, receiptID, office, rocdate.ISO(today), counter, -total, payment, reason, approver.ID, db.FormatTime(now))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, receiptID, office, today.ISO(), counter, -total, payment, reason, approver.ID, db.FormatTime(now))
 		if db.IsUniqueViolation(err) {
 			return ErrAlreadyVoided
 		}
@@ -279,7 +279,7 @@ func (s *Service) voidInTx(ctx context.Context, tx *db.Tx, approver *auth.User, 
 			return err
 		}
 		e.Action = "receipt.correct"
-		e.Detail = fmt.Sprintf("原收據日 %s 已結帳，於 %s 更正沖銷 NT$%d：%s", day, rocdate.ISO(today), total, reason)
+		e.Detail = fmt.Sprintf("原收據日 %s 已結帳，於 %s 更正沖銷 NT$%d：%s", day, today.ISO(), total, reason)
 	default:
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Service) correctionOf(ctx context.Context, receiptID int64) (*Correctio
 	if err != nil {
 		return nil, err
 	}
-	c.Date, _ = rocdate.ParseISO(day)
+	c.Date, _ = civil.ParseISO(day)
 	return &c, nil
 }
 
@@ -321,7 +321,7 @@ func scanVoid(row interface{ Scan(...any) error }) (*VoidRequest, error) {
 		v.DecidedAt = db.ParseTime(decided)
 	}
 	v.ReceiptNumber = fmt.Sprintf("%d-%06d", year, number)
-	v.ReceiptDate, _ = rocdate.ParseISO(day)
+	v.ReceiptDate, _ = civil.ParseISO(day)
 	return &v, nil
 }
 

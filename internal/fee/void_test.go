@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf/pdftest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestVoidNeedsReasonAndApproval(t *testing.T) {
@@ -57,7 +57,7 @@ func TestVoidNeedsReasonAndApproval(t *testing.T) {
 	if next.Number != 2 {
 		t.Fatalf("next number %d", next.Number)
 	}
-	day, err := e.svc.Day(e.ctx, e.office.ID, rocdate.Today(e.clock.Now()), 0)
+	day, err := e.svc.Day(e.ctx, e.office.ID, civil.Of(e.clock.Now()), 0)
 	if err != nil || len(day.Voids) != 1 || day.Voids[0].Number != "115-000001" || day.Voids[0].Reason != "繳款人重複繳費" || day.Receipts != 1 || day.Total != 15 {
 		t.Fatalf("day %+v %v", day, err)
 	}

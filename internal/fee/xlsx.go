@@ -82,7 +82,7 @@ func DayXLSX(d *DayReport, receipts []*Receipt) (*excelize.File, error) {
 		status = fmt.Sprintf("已結帳（%s，%s）", rocdate.FormatDateTime(d.ClosedAt), d.ClosedBy)
 	}
 	for _, r := range [][]any{
-		{"戶所", d.OfficeName}, {"日期", rocdate.FormatLong(d.Day)}, {"狀態", status},
+		{"戶所", d.OfficeName}, {"日期", d.Day.ROCLong()}, {"狀態", status},
 		{"有效收據張數", d.Receipts}, {"收據金額", d.Gross}, {"作廢張數", len(d.Voids)},
 		{"更正沖銷", d.CorrTotal}, {"應解繳合計", d.Total}, {"大寫", CapitalAmount(d.Total)},
 		{"補印次數", d.Reprints}, {"收據號碼", fmt.Sprintf("%d – %d", d.FirstNumber, d.LastNumber)},
@@ -139,7 +139,7 @@ func DayXLSX(d *DayReport, receipts []*Receipt) (*excelize.File, error) {
 		}
 	}
 	for _, c := range d.Corrections {
-		if err := voids.add(false, c.Number, c.Amount, "更正沖銷", c.Reason, "", c.ApprovedBy, "原收據日 "+rocdate.FormatShort(c.ReceiptDate)); err != nil {
+		if err := voids.add(false, c.Number, c.Amount, "更正沖銷", c.Reason, "", c.ApprovedBy, "原收據日 "+c.ReceiptDate.ROCShort()); err != nil {
 			return nil, err
 		}
 	}
@@ -261,8 +261,8 @@ func (h *Handlers) settlementXLSX(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	defer f.Close()
-	h.Kit.Audit(r, "fee.day.export", "fee_day", fmt.Sprintf("%d/%s", officeID, rocdate.ISO(day)), "", "ok", "")
-	return writeXLSX(w, f, fmt.Sprintf("規費日結-%s-%s.xlsx", rep.OfficeName, rocdate.FormatShort(day)))
+	h.Kit.Audit(r, "fee.day.export", "fee_day", fmt.Sprintf("%d/%s", officeID, day.ISO()), "", "ok", "")
+	return writeXLSX(w, f, fmt.Sprintf("規費日結-%s-%s.xlsx", rep.OfficeName, day.ROCShort()))
 }
 
 func (h *Handlers) reportsXLSX(w http.ResponseWriter, r *http.Request) error {

@@ -56,7 +56,7 @@ func (o Options) today() time.Time {
 	if !o.Today.IsZero() {
 		return civil(o.Today)
 	}
-	return clock.System().Today() // callers pass Today; this is the process clock
+	return clock.System().Today().Midnight() // callers pass Today; this is the process clock
 }
 
 // InputError is an invalid input; Message is a Chinese sentence for the user.

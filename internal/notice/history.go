@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ebazhao/internal/demo"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -49,8 +50,8 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 	if err := d.QueryRow(ctx, `SELECT COALESCE(MAX(d.issued_on), '') FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.version = 1 WHERE v.reason = '產生'`).Scan(&last); err != nil {
 		return err
 	}
-	return h.EachDay(last, 80, "documents", func(day time.Time, rng *rand.Rand) (int, error) {
-		return s.generateDay(ctx, h, day, rng)
+	return h.EachDay(last, 80, "documents", func(day civil.Date, rng *rand.Rand) (int, error) {
+		return s.generateDay(ctx, h, day.Midnight(), rng)
 	})
 }
 
@@ -74,7 +75,7 @@ func (s *Service) generateDay(ctx context.Context, h *demo.History, day time.Tim
 			if err != nil {
 				return 0, fmt.Errorf("prepare %s: %w", idNo, err)
 			}
-			rows = append(rows, row{c, dr, demo.At(rng, day)})
+			rows = append(rows, row{c, dr, demo.At(rng, civil.Of(day))})
 		}
 	}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {

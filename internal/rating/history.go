@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"ebazhao/internal/demo"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // GenerateHistory opens a rating window for every visit of every office day
@@ -23,8 +23,8 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 		return err
 	}
 	weights := []int{0, 2, 4, 10, 34, 50} // index = level
-	return h.EachDay(last, 7250, "rating windows", func(day time.Time, rng *rand.Rand) (int, error) {
-		iso, made := rocdate.ISO(day), 0
+	return h.EachDay(last, 7250, "rating windows", func(day civil.Date, rng *rand.Rand) (int, error) {
+		iso, made := day.ISO(), 0
 		err := d.InTx(ctx, func(tx *db.Tx) error {
 			made = 0
 			for _, o := range h.Offices {

@@ -9,9 +9,9 @@ import (
 
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/seal/sealgen"
 )
 
@@ -62,12 +62,12 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 				args = args[:0]
 				return err
 			}
-			add := func(idNo, kind string, day time.Time, s demo.Staff, appNo, imprint string) error {
+			add := func(idNo, kind string, day civil.Date, s demo.Staff, appNo, imprint string) error {
 				if len(args) > 0 {
 					sb.WriteByte(',')
 				}
 				sb.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, 'generated', ?)`)
-				args = append(args, idNo, kind, rocdate.ISO(day), s.OfficeID, s.UserID, s.Name, appNo, imprint, db.FormatTime(day.Add(10*time.Hour)))
+				args = append(args, idNo, kind, day, s.OfficeID, s.UserID, s.Name, appNo, imprint, db.FormatTime(day.Midnight().Add(10*time.Hour)))
 				if len(args) >= 9*500 {
 					return flush()
 				}
@@ -84,12 +84,12 @@ func GenerateHistory(ctx context.Context, d *db.DB, blobs blob.Store, dataDir st
 					return err
 				}
 				if rng.IntN(7) == 0 {
-					later := day.AddDate(0, 0, 1+rng.IntN(max(int(h.Today.Sub(day).Hours()/24)-1, 1)))
+					later := day.AddDate(0, 0, 1+rng.IntN(max(h.Today.DaysSince(day)-1, 1)))
 					if err := add(idNo, Change, later, staff[rng.IntN(len(staff))], fmt.Sprintf("GEN-%d-2", person), pool[rng.IntN(len(pool))]); err != nil {
 						return err
 					}
 				} else if rng.IntN(20) == 0 {
-					later := day.AddDate(0, 0, 1+rng.IntN(max(int(h.Today.Sub(day).Hours()/24)-1, 1)))
+					later := day.AddDate(0, 0, 1+rng.IntN(max(h.Today.DaysSince(day)-1, 1)))
 					if err := add(idNo, Cancel, later, staff[rng.IntN(len(staff))], fmt.Sprintf("GEN-%d-2", person), ""); err != nil {
 						return err
 					}

@@ -9,6 +9,7 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -129,7 +130,7 @@ func (s *Store) requestTx(ctx context.Context, tx *db.Tx, actor audit.Actor, e *
 	a := audit.For(actor, "seal."+e.Kind+".request", "seal_event_request", fmt.Sprint(e.RequestID))
 	a.PersonIDNo = e.PersonIDNo
 	a.Detail = fmt.Sprintf("backdated effective=%s recorded=%s application_no=%s reason=%s",
-		rocdate.ISO(e.Date), rocdate.ISO(rocdate.Today(now)), e.ApplicationNo, e.Reason)
+		rocdate.ISO(e.Date), civil.Of(now).ISO(), e.ApplicationNo, e.Reason)
 	return audit.Log(ctx, tx, a)
 }
 

@@ -188,7 +188,7 @@ func counterEvent(ctx context.Context, s *Store, v *Vault, actor audit.Actor, of
 	case !errors.Is(err, ErrNotRegistered):
 		return err
 	}
-	e := &Event{PersonIDNo: person, Kind: kind, Date: clock.System().Today(), OfficeID: officeID, ClerkName: actor.Username,
+	e := &Event{PersonIDNo: person, Kind: kind, Date: clock.System().Today().Midnight(), OfficeID: officeID, ClerkName: actor.Username,
 		ApplicationNo: applicationNo, Source: "counter"}
 	if kind != Cancel {
 		for i, dst := range []*string{&e.ImprintRef, &e.AppearanceRef, &e.SignatureRef} {

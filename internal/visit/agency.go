@@ -11,6 +11,7 @@ import (
 	"ebazhao/internal/agency"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
@@ -71,7 +72,7 @@ func (h *Handlers) agencyData(ctx context.Context, v *Visit, kindCode string) (*
 		return nil, err
 	}
 	d := &AgencyPanel{Visit: v, Person: p, Kinds: agency.Kinds, Kind: k}
-	today := rocdate.FormatShort(rocdate.Today(h.now()))
+	today := civil.Of(h.now()).ROCShort()
 	for _, f := range k.Fields {
 		af := AgencyField{Key: f.Key, Label: f.Label, Required: f.Required, Date: f.Type == agency.TypeDate}
 		switch f.Prefill {

@@ -7,7 +7,6 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -157,7 +156,7 @@ func (h *Handlers) apiOffice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.JSON(w, http.StatusOK, OfficeJSON{Day: rocdate.ISO(o.Day), OpenVisits: len(o.Open), Visits: o.Visits, AvgMinutes: o.AvgMinutes,
+	return web.JSON(w, http.StatusOK, OfficeJSON{Day: o.Day.ISO(), OpenVisits: len(o.Open), Visits: o.Visits, AvgMinutes: o.AvgMinutes,
 		Receipts: o.Receipts, ReceiptTotal: o.ReceiptTotal, Voided: o.Voided, Documents: o.Documents, Ratings: o.Rating.Ratings,
 		RatingAverage: o.Rating.Average(), OpenAlarms: len(o.Alerts), ArchiveOverdue: o.ArchiveOverdue, AgencyOverdue: o.AgencyOverdue})
 }

@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/web"
 )
@@ -120,7 +121,7 @@ func (h *Handlers) feesData(ctx context.Context, v *Visit) (*FeesPanel, error) {
 	if err != nil {
 		return nil, err
 	}
-	ver, err := h.Fees.VersionOn(ctx, h.now())
+	ver, err := h.Fees.VersionOn(ctx, civil.Of(h.now()))
 	if err != nil {
 		return nil, err
 	}

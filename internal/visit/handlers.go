@@ -19,10 +19,10 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/rating"
 	"ebazhao/internal/seal"
@@ -172,7 +172,7 @@ func (h *Handlers) startData(r *http.Request, p *StartPage) error {
 		p.NeedsDesk = len(p.Counters) > 0
 	}
 	var err error
-	p.Recent, err = h.Store.Today(r.Context(), u.ID, rocdate.ISO(rocdate.Today(h.now())), 8)
+	p.Recent, err = h.Store.Today(r.Context(), u.ID, civil.Of(h.now()).ISO(), 8)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (h *Handlers) startPage(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	if r.URL.Query().Get("new") == "" {
 		v, err := h.Store.OpenFor(r.Context(), u.ID)
-		if err == nil && v.Day == rocdate.ISO(rocdate.Today(h.now())) {
+		if err == nil && v.Day == civil.Of(h.now()).ISO() {
 			http.Redirect(w, r, fmt.Sprintf("/visits/%d", v.ID), http.StatusSeeOther)
 			return nil
 		}

@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"time"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // Kind is the registration a visit is for (本次辦理). It decides which actions
@@ -75,7 +75,7 @@ var calcOrder = []string{"birth-subsidy", "conception", "residence", "deadline",
 // today as the application date, the newborn registered here.
 func calcHref(kind string, now time.Time) string {
 	q := url.Values{}
-	today := rocdate.FormatShort(rocdate.Today(now))
+	today := civil.Of(now).ROCShort()
 	switch kind {
 	case "birth-subsidy":
 		q.Set("application_date", today)

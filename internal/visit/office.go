@@ -8,6 +8,7 @@ import (
 
 	"ebazhao/internal/fee"
 	"ebazhao/internal/notice"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/rating"
@@ -30,7 +31,7 @@ type VisitRow struct {
 // OfficeToday is the data of the supervisor view.
 type OfficeToday struct {
 	Office         string
-	Day            time.Time
+	Day            civil.Date
 	Updated        time.Time
 	UpdatedClock   string
 	Open           []VisitRow
@@ -84,8 +85,8 @@ func maskID(id string) string {
 
 func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName string) (*OfficeToday, error) {
 	now := h.now()
-	today := rocdate.Today(now)
-	iso := rocdate.ISO(today)
+	today := civil.Of(now)
+	iso := today.ISO()
 	o := &OfficeToday{Office: officeName, Day: today, Updated: now, UpdatedClock: now.In(rocdate.Taipei).Format("15:04:05"), Poll: 12}
 	rows, err := h.DB.Query(ctx, `SELECT `+visitCols+` FROM visits WHERE office_id = ? AND day = ? ORDER BY id`, officeID, iso)
 	if err != nil {
@@ -141,7 +142,7 @@ func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName s
 		o.RecentReceipts = append(o.RecentReceipts, ReceiptRow{Receipt: receipts[i], Clock: clock(receipts[i].CreatedAt)})
 	}
 
-	docs, err := h.Notices.List(ctx, notice.Filter{OfficeID: officeID, From: today, To: today, Limit: 500})
+	docs, err := h.Notices.List(ctx, notice.Filter{OfficeID: officeID, From: today.Midnight(), To: today.Midnight(), Limit: 500})
 	if err != nil {
 		return nil, err
 	}

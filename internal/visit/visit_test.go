@@ -14,6 +14,7 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/pdf"
@@ -342,7 +343,7 @@ func TestSettleIsAtomicWithTheReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := rocdate.Year(rocdate.Today(f.d.Now())); r.Number != 1 || r.RocYear != want || seen != r.NumberText() {
+	if want := civil.Of(f.d.Now()).ROCYear(); r.Number != 1 || r.RocYear != want || seen != r.NumberText() {
 		t.Errorf("receipt %s (settle saw %q): the failed attempt must not use a number", r.NumberText(), seen)
 	}
 }

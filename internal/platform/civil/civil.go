@@ -113,6 +113,9 @@ func cmp(a, b int) int {
 	return 0
 }
 
+// Equal reports whether d and e are the same day (as d == e).
+func (d Date) Equal(e Date) bool { return d == e }
+
 // Before and After compare days.
 func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 func (d Date) After(e Date) bool  { return d.Compare(e) > 0 }

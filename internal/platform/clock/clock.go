@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/civil"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // EnvTestNow names the variable that shifts the system clock.
@@ -87,12 +86,8 @@ func (c *Clock) Now() time.Time {
 	return time.Now().Add(c.offset).UTC() // UTC: a date read off it without rocdate.Today is wrong everywhere, not only off Taipei
 }
 
-// Today returns the current calendar day in Taipei (a civil date at 00:00 UTC, as
-// rocdate carries dates).
-func (c *Clock) Today() time.Time { return rocdate.Today(c.Now()) }
-
-// Date returns the current calendar day in Taipei as a business date.
-func (c *Clock) Date() civil.Date { return civil.Of(c.Now()) }
+// Today returns the current calendar day in Taipei: the business date.
+func (c *Clock) Today() civil.Date { return civil.Of(c.Now()) }
 
 // Set moves a clock to t. On a running clock it shifts the offset so that Now
 // reads t and advances from there.

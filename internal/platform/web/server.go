@@ -16,6 +16,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
@@ -74,14 +76,39 @@ func New(o Options) (*Kit, error) {
 	return k, nil
 }
 
+// templateDate is the day a template prints: a business date as it is, an instant
+// (an issue time) as the day it was in Taipei. Anything else is a template bug.
+func templateDate(d any) (civil.Date, error) {
+	switch v := d.(type) {
+	case civil.Date:
+		return v, nil
+	case *civil.Date:
+		if v != nil {
+			return *v, nil
+		}
+		return civil.Date{}, nil
+	case time.Time:
+		return civil.Of(v), nil
+	}
+	return civil.Date{}, fmt.Errorf("template: %T is not a date", d)
+}
+
+// dateFunc makes a template function of a civil.Date formatter.
+func dateFunc(format func(civil.Date) string) func(any) (string, error) {
+	return func(d any) (string, error) {
+		day, err := templateDate(d)
+		return format(day), err
+	}
+}
+
 // Funcs are available in every template.
 func (k *Kit) funcs() template.FuncMap {
 	return template.FuncMap{
-		"roc":      rocdate.Format,
-		"rocShort": rocdate.FormatShort,
-		"rocLong":  rocdate.FormatLong,
+		"roc":      dateFunc(civil.Date.ROC),
+		"rocShort": dateFunc(civil.Date.ROCShort),
+		"rocLong":  dateFunc(civil.Date.ROCLong),
 		"rocTime":  rocdate.FormatDateTime,
-		"iso":      rocdate.ISO,
+		"iso":      dateFunc(civil.Date.ISO),
 		"asset":    k.AssetPath,
 		"can":      func(u *auth.User, p string) bool { return u.Can(auth.Permission(p)) },
 		"add":      func(a, b int) int { return a + b },

@@ -22,7 +22,6 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Error is an error with an HTTP status and a message for the user (Chinese).
@@ -291,7 +290,7 @@ func (k *Kit) renderStatus(w http.ResponseWriter, r *http.Request, name, title s
 	}
 	u := User(r)
 	p := Page{Title: title, User: u, Session: Session(r), CSRF: CSRFToken(r), Version: k.Version,
-		Today: rocdate.Format(rocdate.Today(k.DB.Now())), Asset: k.AssetPath, Data: data}
+		Today: k.DB.Clock.Today().ROC(), Asset: k.AssetPath, Data: data}
 	if c, err := r.Cookie("ebz_flash"); err == nil {
 		p.Flash = c.Value
 		http.SetCookie(w, &http.Cookie{Name: "ebz_flash", Path: "/", MaxAge: -1})
