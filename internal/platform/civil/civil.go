@@ -186,7 +186,7 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Value stores d as ISO text ("" for the zero Date, as the NOT NULL DEFAULT ''
+// Value stores d as ISO text ("" for the zero Date, as the NOT NULL DEFAULT ”
 // date columns expect).
 func (d Date) Value() (driver.Value, error) { return d.ISO(), nil }
 
