@@ -186,8 +186,8 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Value stores d as ISO text ("" for the zero Date, as the NOT NULL DEFAULT ”
-// date columns expect).
+// Value stores d as ISO text; the zero Date is the empty text that optional
+// date columns default to.
 func (d Date) Value() (driver.Value, error) { return d.ISO(), nil }
 
 // Scan reads a date column: ISO text, or a time the driver made of it.
