@@ -66,3 +66,48 @@ func TestSummariseCountsVerdictsPerLevel(t *testing.T) {
 		}
 	}
 }
+
+// A small generated set: every level appears, no other person's seal is
+// accepted, and no genuine imprint is judged mismatch.
+func TestRunReportsTheNewLevelsWithoutOtherPersonAccepts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and compares 33 imprints")
+	}
+	fs, err := sealgen.OpenFonts("")
+	if err != nil {
+		t.Fatalf("CNS11643 fonts are required: %v", err)
+	}
+	defer fs.Close()
+	rep, err := Run(fs, Options{Persons: 3, Seed: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[sealgen.Level]LevelStats{}
+	for _, st := range rep.Levels {
+		seen[st.Level] = st
+	}
+	for _, lv := range sealgen.ForgeryLevels {
+		st, ok := seen[lv]
+		if !ok || st.N == 0 {
+			t.Errorf("level %s missing from the report", lv)
+			continue
+		}
+		if lv.OtherPerson() && st.Accepted != 0 {
+			t.Errorf("%s: %d of %d accepted", lv, st.Accepted, st.N)
+		}
+	}
+	for _, lv := range []sealgen.Level{sealgen.Sibling, sealgen.Surname, sealgen.Recarve1} {
+		if st := seen[lv]; st.N != 3*map[sealgen.Level]int{sealgen.Sibling: 2, sealgen.Surname: 1, sealgen.Recarve1: 2}[lv] {
+			t.Errorf("%s: %d comparisons", lv, st.N)
+		}
+	}
+	if rep.Genuine != 6 || rep.FRRHard != 0 {
+		t.Errorf("genuine: %d, judged mismatch %.2f", rep.Genuine, rep.FRRHard)
+	}
+	md := rep.Markdown()
+	for _, want := range []string{"| sibling | 6 |", "| surname | 3 |", "| recarve1 | 6 |", "| surname-own | 3 |", "margin"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
