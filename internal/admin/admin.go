@@ -116,7 +116,7 @@ func (h *Handlers) createUser(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &refusal) {
 			return err
 		}
-		if errors.Is(err, auth.ErrUsernameTaken) || !strings.Contains(err.Error(), "SQL") {
+		if errors.Is(err, auth.ErrUsernameTaken) || errors.Is(err, auth.ErrInvalidAccount) {
 			return web.Invalid(err)
 		}
 		return err
@@ -185,6 +185,9 @@ func (h *Handlers) updateUser(w http.ResponseWriter, r *http.Request) error {
 		if errors.Is(err, auth.ErrStale) {
 			return web.Conflict(err.Error())
 		}
+		if errors.Is(err, auth.ErrInvalidAccount) {
+			return web.Invalid(err)
+		}
 		return err
 	}
 	return web.Redirect(w, r, "/admin/users", "已儲存 "+upd.Username)
@@ -199,6 +202,9 @@ func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		if errors.Is(err, auth.ErrStale) {
 			return web.Conflict(err.Error())
+		}
+		if errors.Is(err, auth.ErrInvalidAccount) {
+			return web.Invalid(err)
 		}
 		return err
 	}

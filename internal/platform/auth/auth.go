@@ -154,17 +154,21 @@ type NewUser struct {
 	MustChange  bool
 }
 
+// ErrInvalidAccount is wrapped by the errors about an account's fields that the
+// person filling in the form can correct (as opposed to a failing database).
+var ErrInvalidAccount = errors.New("帳號資料不正確")
+
 // CreateUser stores a new account and returns its id and initial password.
 func (s *Service) CreateUser(ctx context.Context, actor audit.Actor, nu NewUser) (int64, string, error) {
 	nu.Username = strings.TrimSpace(nu.Username)
 	if nu.Username == "" || strings.ContainsAny(nu.Username, " \t/") || len(nu.Username) > 64 {
-		return 0, "", errors.New("帳號須為1至64個字元，不含空白")
+		return 0, "", fmt.Errorf("%w：帳號須為1至64個字元，不含空白", ErrInvalidAccount)
 	}
 	if strings.TrimSpace(nu.DisplayName) == "" {
 		nu.DisplayName = nu.Username
 	}
 	if !nu.Role.Valid() {
-		return 0, "", fmt.Errorf("未知的角色「%s」", nu.Role)
+		return 0, "", fmt.Errorf("%w：未知的角色「%s」", ErrInvalidAccount, nu.Role)
 	}
 	m, err := s.manager(ctx, actor)
 	if err != nil {
@@ -208,7 +212,7 @@ func (s *Service) CreateUser(ctx context.Context, actor audit.Actor, nu NewUser)
 // the user's API tokens: they stay dead when the account is reactivated.
 func (s *Service) UpdateUser(ctx context.Context, actor audit.Actor, u *User) error {
 	if !u.Role.Valid() {
-		return fmt.Errorf("未知的角色「%s」", u.Role)
+		return fmt.Errorf("%w：未知的角色「%s」", ErrInvalidAccount, u.Role)
 	}
 	cur, err := s.UserByID(ctx, u.ID)
 	if err != nil {

@@ -19,8 +19,11 @@ import (
 
 	"ebazhao/internal/platform/clock"
 
+	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
-	_ "modernc.org/sqlite"             // driver "sqlite"
+	"modernc.org/sqlite"               // driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Engine names the database engine in use.
@@ -242,17 +245,46 @@ func (d *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
+// retryable reports a transaction that lost a race and may simply run again:
+// a serialization failure or deadlock on PostgreSQL, a busy or locked database
+// on SQLite. Told by the drivers' error codes, never by message text.
 func retryable(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01") ||
-		strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY")
+	if code, ok := pgCode(err); ok {
+		return code == pgerrcode.SerializationFailure || code == pgerrcode.DeadlockDetected
+	}
+	if code, ok := sqliteCode(err); ok {
+		primary := code & 0xff // extended codes (SQLITE_BUSY_SNAPSHOT …) carry the primary in the low byte
+		return primary == sqlite3.SQLITE_BUSY || primary == sqlite3.SQLITE_LOCKED
+	}
+	return false
 }
 
-// IsUniqueViolation reports whether err is a unique-constraint failure.
+// IsUniqueViolation reports whether err is a unique-constraint (or primary key)
+// failure on either engine.
 func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
+	if code, ok := pgCode(err); ok {
+		return code == pgerrcode.UniqueViolation
 	}
-	s := err.Error()
-	return strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "UNIQUE constraint failed")
+	if code, ok := sqliteCode(err); ok {
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// pgCode is the SQLSTATE of a PostgreSQL error in err's chain.
+func pgCode(err error) (string, bool) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code, true
+	}
+	return "", false
+}
+
+// sqliteCode is the (extended) result code of a SQLite error in err's chain.
+func sqliteCode(err error) (int, bool) {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code(), true
+	}
+	return 0, false
 }
