@@ -31,6 +31,9 @@ type Clerk struct {
 	// Supervisor: may cancel documents of the own office (a clerk cancels only
 	// the own ones).
 	Supervisor bool
+	// Approver: may approve the fine decisions drafted at the own office
+	// (auth.FineApprove; 作業規範 肆.一: a 罰鍰裁處書 is a supervisor's to issue).
+	Approver bool
 	// CityWide: system staff acting for any office.
 	CityWide bool
 	Audit    audit.Actor
@@ -834,6 +837,16 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 		std = fa.Fine
 		v["適用法律"] = fa.LawName
 		v["查獲方式"], v["不實事項"] = how, in.FalseMatter
+	}
+	lim, err := fineLimitation(in, issue)
+	if err != nil {
+		return err
+	}
+	if lim != nil {
+		ex.steps(lim.Steps...)
+		ex.cite(lim.Articles...)
+		ex.warn(lim.Warnings...)
+		f.LapseDate = lim.LapseDate.ISO()
 	}
 	f.StandardFine = std
 	amount := 0

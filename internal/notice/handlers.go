@@ -54,6 +54,11 @@ func (h *Handlers) Routes() {
 	k.Page("GET /documents/onetime-items", auth.DocumentIssue, h.oneTimeItems)
 	k.Page("GET /documents/reports", auth.ReportView, h.reports)
 	k.Page("GET /documents/reports.xlsx", auth.ReportView, h.reportsXLSX)
+	k.Page("GET /fine-drafts", auth.FineApprove, h.approvals)
+	k.Page("GET /fine-drafts/{id}", auth.DocumentIssue, h.draftShow)
+	k.Page("GET /fine-drafts/{id}/pdf", auth.DocumentIssue, h.draftPDF)
+	k.Page("POST /fine-drafts/{id}/approve", auth.FineApprove, h.draftApprove)
+	k.Page("POST /fine-drafts/{id}/reject", auth.FineApprove, h.draftReject)
 	k.Page("GET /documents/{id}", auth.DocumentIssue, h.show)
 	k.Page("GET /documents/{id}/pdf", auth.DocumentIssue, h.pdf)
 	k.Page("GET /documents/{id}/edit", auth.DocumentIssue, h.editForm)
@@ -72,7 +77,7 @@ func (h *Handlers) Routes() {
 func clerkOf(r *http.Request) Clerk {
 	u := web.User(r)
 	c := Clerk{UserID: u.ID, Username: u.Username, Name: u.DisplayName, OfficeID: u.OfficeID,
-		Supervisor: u.Can(auth.FeeVoidApprove), CityWide: u.Can(auth.CityWide), Audit: web.Actor(r)}
+		Supervisor: u.Can(auth.FeeVoidApprove), Approver: u.Can(auth.FineApprove), CityWide: u.Can(auth.CityWide), Audit: web.Actor(r)}
 	if s := web.Session(r); s != nil {
 		c.CounterID = s.CounterID
 	}
@@ -356,7 +361,12 @@ func errField(err error) string {
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	in, err := inputFromForm(r)
 	var doc *Document
-	if err == nil {
+	var fine *FineDraft
+	switch {
+	case err != nil:
+	case in.Kind == KindFine: // drafted; numbered when a supervisor approves
+		fine, err = h.Service.DraftFine(r.Context(), clerkOf(r), in)
+	default:
 		doc, err = h.Service.Issue(r.Context(), clerkOf(r), in)
 	}
 	if err != nil {
@@ -374,6 +384,9 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		h.fillForm(r.Context(), fd)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return h.Kit.Render(w, r, "notice_form", "開立"+info.Label, fd)
+	}
+	if fine != nil {
+		return web.Redirect(w, r, fmt.Sprintf("/fine-drafts/%d", fine.ID), "罰鍰裁處書稿已送本所主管核准；核准後始編號列印")
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/documents/%d", doc.ID), "已開立"+doc.KindLabel()+" "+doc.DocNo)
 }
@@ -436,7 +449,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	h.Kit.Audit(r, "document.view", "document", strconv.FormatInt(doc.ID, 10), doc.RecipientIDNo, "ok", doc.DocNo)
 	c := clerkOf(r)
 	return h.Kit.Render(w, r, "notice_show", doc.KindLabel()+" "+doc.DocNo, map[string]any{
-		"Doc": doc, "C": doc.Content, "Versions": versions, "CanEdit": doc.IssuedBy == c.UserID && !doc.Cancelled(),
+		"Doc": doc, "C": doc.Content, "Versions": versions, "CanEdit": doc.IssuedBy == c.UserID && !doc.Cancelled() && doc.Kind != KindFine,
 		"CanCancel": MayCancel(c, doc) && !doc.Cancelled(), "Certificate": NeedsServiceCertificate(doc.Content),
 		"AddressLabel": AddressLabel(doc.Content.Recipient.AddressKind)})
 }

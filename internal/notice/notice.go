@@ -209,6 +209,7 @@ type Facts struct {
 	ServedDate       string   `json:"served_date,omitempty"`
 	ReminderDeadline string   `json:"reminder_deadline,omitempty"`
 	OverdueDays      int      `json:"overdue_days,omitempty"`
+	LapseDate        string   `json:"lapse_date,omitempty"` // 裁處權時效末日 (行政罰法第27條), ISO
 	Fine             int      `json:"fine,omitempty"`
 	StandardFine     *int     `json:"standard_fine,omitempty"`
 	StatutoryMin     int      `json:"statutory_min,omitempty"`

@@ -123,13 +123,21 @@ func TestFineAfterReminderFalseApplicationAndOldLaw(t *testing.T) {
 	}
 	// Old law (event before 2008-05-30): 第53條前段, up to 300; the 96.05.18 table was
 	// not found, so the clerk sets the amount within the range, with a reason.
-	old := Input{Kind: KindFine, Subtype: FineLate, Item: "出生登記", EventDate: "96.7.3", RegistrationDate: "96.8.3", Recipient: Recipient{IDNo: "A123456789"}}
+	// Issue 19: decided 19 years later, the power to fine has lapsed (行政罰法第27條:
+	// three years from 96.8.3, the last day 99.8.2).
+	old := Input{Kind: KindFine, Subtype: FineLate, Item: "出生登記", EventDate: "96.7.3", RegistrationDate: "96.8.3", Amount: intp(75), Recipient: Recipient{IDNo: "A123456789"}}
+	if _, err := f.s.DraftFine(f.ctx, f.clerk, old); err == nil || !strings.Contains(err.Error(), "裁處權已因時效完成而消滅") || !strings.Contains(err.Error(), "99年8月2日") {
+		t.Fatalf("old law decided after the limitation: %v", err)
+	}
+	// Registered only on 112.8.3: the act ended then, and 113.7.15 is within the three years.
+	old.RegistrationDate = "112.8.3"
+	old.Amount = nil
 	if _, err := f.s.Issue(f.ctx, f.clerk, old); err == nil || !strings.Contains(err.Error(), "請輸入罰鍰金額") {
 		t.Fatalf("old law without amount: %v", err)
 	}
 	old.Amount = intp(75)
 	doc = f.issue(f.clerk, old)
-	if fc := doc.Content.Facts; fc.Fine != 75 || fc.FineArticle != "戶籍法第53條前段" || fc.Law != legal.LawOld || fc.OverdueDays != 1 {
+	if fc := doc.Content.Facts; fc.Fine != 75 || fc.FineArticle != "戶籍法第53條前段" || fc.Law != legal.LawOld || fc.OverdueDays < 5000 || fc.LapseDate != "2026-08-02" {
 		t.Errorf("old law: %+v", fc)
 	}
 	if !strings.Contains(doc.Content.Text, "戶籍法（民國86年5月21日修正公布全文61條）") || !strings.Contains(doc.Content.Text, "新臺幣300元以下") {

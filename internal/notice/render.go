@@ -298,7 +298,7 @@ func renderPDF(fonts *pdf.Fonts, off *office.Office, doc *Document, c *Content) 
 				return nil, err
 			}
 		}
-		if NeedsServiceCertificate(c) {
+		if NeedsServiceCertificate(c) && !doc.Draft {
 			p := &page{d: d, doc: doc, c: c, w: w, copyLbl: "送達證書"}
 			if err := renderServiceCertificate(p, off); err != nil {
 				return nil, err
@@ -328,6 +328,11 @@ func renderLetter(p *page, off *office.Office, cp copyOf) error {
 	}
 	if doc.Cancelled() {
 		if err := cancelledMark(p); err != nil {
+			return err
+		}
+	}
+	if doc.Draft {
+		if err := draftMark(p); err != nil {
 			return err
 		}
 	}
@@ -519,6 +524,28 @@ func finePartyTable(p *page) error {
 		}
 	}
 	p.y = ay + h + 1
+	return nil
+}
+
+// draftMark prints a fine decision awaiting approval as what it is: a draft, not
+// to be served, across the page and beside the copy label.
+func draftMark(p *page) error {
+	d := p.d
+	if err := d.SetFont(pdf.Kai, 13); err != nil {
+		return err
+	}
+	d.SetGray(0.45)
+	if err := d.Text(marginX, p.y+4, "草稿　未經主管核准，不得送達"); err != nil {
+		return err
+	}
+	if err := d.SetFont(pdf.Kai, 96); err != nil {
+		return err
+	}
+	d.SetGray(0.8)
+	if err := d.TextCenter(p.w/2, 175, "草　稿"); err != nil {
+		return err
+	}
+	d.SetGray(0)
 	return nil
 }
 
