@@ -61,7 +61,7 @@ func (h *Handlers) draftShow(w http.ResponseWriter, r *http.Request) error {
 	h.Kit.Audit(r, "document.fine.view", "fine_draft", strconv.FormatInt(f.ID, 10), f.RecipientIDNo, "ok", f.StatusLabel())
 	return h.Kit.Render(w, r, "notice_draft", "罰鍰裁處書稿 "+f.RecipientName, map[string]any{"F": f, "C": f.Content,
 		"CanDecide": c.Approver && c.OfficeID == f.OfficeID && c.UserID != f.DraftedBy && f.Pending(),
-		"Own": c.UserID == f.DraftedBy, "AddressLabel": AddressLabel(f.Content.Recipient.AddressKind)})
+		"Own":       c.UserID == f.DraftedBy, "AddressLabel": AddressLabel(f.Content.Recipient.AddressKind)})
 }
 
 func (h *Handlers) draftPDF(w http.ResponseWriter, r *http.Request) error {
