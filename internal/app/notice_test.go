@@ -506,3 +506,31 @@ func TestFineApprovalQueueHTTP(t *testing.T) {
 		t.Errorf("approved_by %q", approver)
 	}
 }
+
+// Issue 19: the 送達證書 coming back is recorded; the effective day and the
+// reminder's last day are computed (行政程序法第74條; 戶籍法施行細則第19條).
+func TestReminderServiceRecordedHTTP(t *testing.T) {
+	e := newEnv(t)
+	c := e.loggedIn("clerk")
+	today := rocdate.Today(e.DB.Now())
+	var doc struct {
+		ID    int64  `json:"id"`
+		DocNo string `json:"doc_no"`
+	}
+	apiJSON(t, c, "POST", "/api/v1/documents", map[string]any{"kind": "reminder", "item": "出生登記", "event_date": rocdate.ISO(today.AddDate(0, -5, 0)),
+		"delivery": "mail", "recipient": map[string]any{"id_no": "A123456789"}}, &doc)
+	path := fmt.Sprintf("/documents/%d", doc.ID)
+	_, page := c.get(path)
+	contains(t, page, "送達紀錄", "尚未登錄送達", "登錄送達")
+	st, body, _ := c.post(path+"/service", url.Values{"method": {"寄存送達"}, "date": {rocdate.FormatShort(today)}, "received_by": {""}}, true)
+	if st != http.StatusSeeOther {
+		t.Fatalf("record service: %d %.300s", st, body)
+	}
+	_, page = c.get(path)
+	contains(t, page, "寄存送達", civilROC(today.AddDate(0, 0, 10)))
+	if st, _, _ := c.post(path+"/service", url.Values{"method": {"電報"}, "date": {rocdate.FormatShort(today)}}, true); st != http.StatusBadRequest && st != http.StatusUnprocessableEntity {
+		t.Errorf("unknown method: %d", st)
+	}
+}
+
+func civilROC(t time.Time) string { return rocdate.Format(t) }

@@ -132,6 +132,7 @@ var officeRoutes = map[string]officeRoute{
 	"POST /documents/{id}/edit":          {kind: "document", form: fineForm(url.Values{"reason": {"改寄"}})},
 	"POST /documents/{id}/preview":       {kind: "document", form: fineForm(nil)},
 	"POST /documents/{id}/cancel":        {kind: "document", form: url.Values{"reason": {"誤開"}}},
+	"POST /documents/{id}/service":       {kind: "document", form: url.Values{"method": {"郵務送達"}, "date": {"113.7.15"}}},
 	"PUT /api/v1/documents/{id}":         {kind: "document", jsonBody: map[string]any{"reason": "改寄", "fields": map[string]string{}}},
 	"POST /api/v1/documents/{id}/cancel": {kind: "document", jsonBody: map[string]any{"reason": "誤開"}},
 	// A drafted fine decision (罰鍰裁處書稿) is its office's until approved there (作業規範 肆.一).
@@ -227,7 +228,7 @@ var officeKinds = map[string]struct {
 }
 
 // countedTables: no refused request may add a row to any of them.
-var countedTables = []string{"fee_receipts", "fee_void_requests", "documents", "document_versions", "fine_drafts", "visits", "agency_applications",
+var countedTables = []string{"fee_receipts", "fee_void_requests", "documents", "document_versions", "fine_drafts", "document_services", "visits", "agency_applications",
 	"agency_items", "seal_events", "seal_event_requests", "seal_comparisons", "seal_certificates", "archive_copies", "archive_requests", "counters", "users", "forms", "form_versions"}
 
 func fineForm(extra url.Values) url.Values {
