@@ -110,6 +110,7 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 		{Key: "persons", Label: "民眾資料", Href: "/persons", Perm: auth.PersonRead, Keys: "Alt+P"},
 		{Key: "calc", Label: "計算工具", Href: "/calc", Perm: auth.CalcUse, Keys: "Alt+C"},
 		{Key: "documents", Label: "行政文書", Href: "/documents", Perm: auth.DocumentIssue, Keys: "Alt+N"},
+		{Key: "fine-approvals", Label: "罰鍰裁處書核准", Href: "/fine-drafts", Perm: auth.FineApprove},
 		{Key: "fees", Label: "規費收據", Href: "/fees", Perm: auth.FeeCollect, Keys: "Alt+F"},
 		{Key: "fees-settlement", Label: "出納日結", Href: "/fees/settlement", Perm: auth.FeeSettle},
 		{Key: "rating", Label: "服務評分", Href: "/rating", Perm: auth.RatingView, Keys: "Alt+S"},
@@ -335,6 +336,9 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) error {
 	if u.Can(auth.AuditView) {
 		count("今日本所登入次數", "/admin/audit?action=login", `SELECT COUNT(*) FROM audit_log WHERE office_id = ? AND action = 'login' AND outcome = 'ok' AND at >= ? AND at < ?`, u.OfficeID, start, end)
 		count("今日本所拒絕存取", "/admin/audit?outcome=denied", `SELECT COUNT(*) FROM audit_log WHERE office_id = ? AND outcome = 'denied' AND at >= ? AND at < ?`, u.OfficeID, start, end)
+	}
+	if u.Can(auth.FineApprove) {
+		count("待核准罰鍰裁處書", "/fine-drafts", `SELECT COUNT(*) FROM fine_drafts WHERE office_id = ? AND status = 'pending'`, u.OfficeID)
 	}
 	if u.Can(auth.CityWide) {
 		count("全市民眾資料筆數", "/persons", `SELECT COUNT(*) FROM persons`)

@@ -162,3 +162,41 @@ func TestCalculatorPage(t *testing.T) {
 		t.Errorf("bad date: %d", st)
 	}
 }
+
+// Issue 19's stable calculators: `service` and `limitation` over the API and as pages.
+func TestServiceAndLimitationCalculators(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("clerk")
+	st, res := e.api("POST", "/api/v1/calc/service", tok, map[string]any{"method": "寄存送達", "date": "2026-03-02"})
+	if st != 200 || res["effective_date"] != "2026-03-12" || res["steps"] == nil || res["articles"] == nil {
+		t.Fatalf("service: %d %v", st, res)
+	}
+	st, res = e.api("POST", "/api/v1/calc/service", tok, map[string]any{"method": "公示送達", "date": "2026-03-02", "abroad": true})
+	if st != 200 || res["effective_date"] != "2026-05-01" {
+		t.Fatalf("service abroad: %d %v", st, res)
+	}
+	st, res = e.api("POST", "/api/v1/calc/limitation", tok, map[string]any{"act_end_date": "2021-03-01", "decision_date": "2024-03-01"})
+	if st != 200 || res["lapse_date"] != "2024-02-29" || res["lapsed"] != true {
+		t.Fatalf("limitation: %d %v", st, res)
+	}
+	if st, res = e.api("POST", "/api/v1/calc/service", tok, map[string]any{"method": "傳真", "date": "2026-03-02"}); st != 400 {
+		t.Errorf("unknown method: %d %v", st, res)
+	}
+	if st, _ := e.api("POST", "/api/v1/calc/limitation", e.token("cashier"), map[string]any{"act_end_date": "2021-03-01"}); st != 403 {
+		t.Errorf("cashier limitation: %d", st)
+	}
+	c := e.loggedIn("clerk")
+	if st, body := c.get("/calc/service"); st != 200 || !strings.Contains(body, "寄存送達") {
+		t.Fatalf("service form: %d", st)
+	}
+	st, body, _ := c.post("/calc/service", url.Values{"method": {"寄存送達"}, "date": {"115.3.2"}}, true)
+	if st != 200 {
+		t.Fatalf("service page: %d", st)
+	}
+	contains(t, body, "送達生效日", "民國115年3月12日", "行政程序法第74條")
+	st, body, _ = c.post("/calc/limitation", url.Values{"act_end_date": {"110.3.1"}, "decision_date": {"115.12.8"}}, true)
+	if st != 200 {
+		t.Fatalf("limitation page: %d", st)
+	}
+	contains(t, body, "裁處權時效末日", "民國113年2月29日", "行政罰法第27條第1項")
+}

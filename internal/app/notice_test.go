@@ -20,6 +20,7 @@ import (
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/pdf/pdftest"
+	"ebazhao/internal/platform/rocdate"
 )
 
 // noticeDocCount counts stored documents.
@@ -34,20 +35,40 @@ func noticeDocCount(t *testing.T, e *env) int {
 
 var noticeDocLink = regexp.MustCompile(`/documents/(\d+)`)
 
-// noticeIssueFine issues a late-registration fine through the form as user and returns
-// the document's path.
-func noticeIssueFine(t *testing.T, c *client) string {
+var noticeDraftLink = regexp.MustCompile(`/fine-drafts/(\d+)`)
+
+// noticeDraftFine drafts a late-registration fine through the form as user and
+// returns the draft's path.
+func noticeDraftFine(t *testing.T, c *client) string {
 	t.Helper()
 	c.get("/documents/new?kind=fine")
 	form := url.Values{"kind": {"fine"}, "subtype": {"逾期申請"}, "item": {"死亡登記"}, "event_date": {"113.1.10"},
 		"registration_date": {"113.2.20"}, "recipient_id_no": {"A123456789"}, "recipient_address_kind": {"household"}, "delivery": {"mail"}}
 	st, body, resp := c.post("/documents/new", form, true)
 	if st != http.StatusSeeOther {
-		t.Fatalf("issue fine: status %d\n%s", st, body)
+		t.Fatalf("draft fine: status %d\n%s", st, body)
 	}
 	loc := resp.Header.Get("Location")
-	if !noticeDocLink.MatchString(loc) {
-		t.Fatalf("issue fine redirected to %q", loc)
+	if !noticeDraftLink.MatchString(loc) {
+		t.Fatalf("draft fine redirected to %q", loc)
+	}
+	return loc
+}
+
+// noticeIssueFine drafts a late-registration fine through the form as user, has
+// the office's supervisor approve it, and returns the numbered document's path.
+func noticeIssueFine(t *testing.T, c *client) string {
+	t.Helper()
+	draft := noticeDraftFine(t, c)
+	sup := c.e.loggedIn("supervisor")
+	sup.get(draft)
+	st, body, resp := sup.post(draft+"/approve", url.Values{"note": {"同意"}}, true)
+	if st != http.StatusSeeOther {
+		t.Fatalf("approve fine: status %d\n%.500s", st, body)
+	}
+	loc := resp.Header.Get("Location")
+	if !noticeDocLink.MatchString(loc) || noticeDraftLink.MatchString(loc) {
+		t.Fatalf("approve fine redirected to %q", loc)
 	}
 	return loc
 }
@@ -103,18 +124,16 @@ func TestDocumentsHTTPIssueReadAmendAndPermissions(t *testing.T) {
 	if after := noticeDocVersion(t, e, path); after != before {
 		t.Fatalf("refused amendments changed the version %d → %d", before, after)
 	}
-	// The issuer amends; a new version is stored.
+	// Not even the issuer amends an approved fine decision: it is cancelled and drafted again.
 	st, body, _ := clerk.post(path+"/edit", url.Values{"kind": {"fine"}, "subtype": {"逾期申請"}, "item": {"死亡登記"}, "event_date": {"113.1.10"},
 		"registration_date": {"113.2.20"}, "recipient_id_no": {"A123456789"}, "recipient_address_kind": {"service"},
 		"recipient_address": {"臺中市西屯區臺灣大道三段99號"}, "reason": {"改寄指定送達地址"}}, true)
-	if st != http.StatusSeeOther {
-		t.Fatalf("issuer amend: %d\n%s", st, body)
+	if st != http.StatusConflict || !strings.Contains(body, "不得修改") {
+		t.Fatalf("issuer amend of an approved fine: %d\n%.300s", st, body)
 	}
-	if v := noticeDocVersion(t, e, path); v != before+1 {
-		t.Errorf("version after amendment %d, want %d", v, before+1)
+	if v := noticeDocVersion(t, e, path); v != before {
+		t.Errorf("version after a refused amendment %d, want %d", v, before)
 	}
-	_, show = clerk.get(path)
-	contains(t, show, "改寄指定送達地址", "第2版", "臺中市西屯區臺灣大道三段99號")
 
 	// The person's history lists it, for any clerk.
 	_, hist := other.get("/persons/A123456789/documents")
@@ -169,8 +188,8 @@ func TestDocumentsAPIBadInputIsChineseAndStoresNothing(t *testing.T) {
 			"recipient": map[string]any{"id_no": "A123456788"}}, "統一編號"},
 		{"amount outside range", map[string]any{"kind": "fine", "subtype": "逾期申請", "item": "死亡登記", "event_date": "113.1.10", "registration_date": "113.2.20",
 			"amount": 1200, "amount_reason": "情節重大", "recipient": map[string]any{"id_no": "A123456789"}}, "超出法定範圍"},
-		{"missing placeholder value", map[string]any{"kind": "fine", "subtype": "經催告仍不申請", "item": "死亡登記", "event_date": "113.1.10", "registration_date": "113.5.20",
-			"recipient": map[string]any{"id_no": "A123456789"}}, "請填寫催告書字號"},
+		{"reminded without a reminder", map[string]any{"kind": "fine", "subtype": "經催告仍不申請", "item": "死亡登記", "event_date": "113.1.10", "registration_date": "113.5.20",
+			"recipient": map[string]any{"id_no": "A123456789"}}, "須填寫本所已送達之催告書文號"},
 	}
 	for _, tc := range cases {
 		before := noticeDocCount(t, e)
@@ -189,10 +208,20 @@ func TestDocumentsAPIBadInputIsChineseAndStoresNothing(t *testing.T) {
 		t.Errorf("refused requests took %d document number sequences", seq)
 	}
 
-	// A good request through the API: 201, numbered, with the computed fine.
+	// A good fine through the API: 202, a draft without a number, with the
+	// computed fine, awaiting the supervisor (作業規範 肆.一).
 	st, m := noticeAPI(t, c, "POST", "/api/v1/documents", map[string]any{"kind": "fine", "subtype": "逾期申請", "item": "死亡登記",
 		"event_date": "2024-01-10", "registration_date": "2024-02-20", "recipient": map[string]any{"id_no": "A123456789"}})
-	if st != http.StatusCreated || m["amount"] != float64(300) || !strings.HasSuffix(fmt.Sprint(m["doc_no"]), fmt.Sprintf("%03d0000001號", civil.Of(e.DB.Now()).ROCYear())) {
+	if st != http.StatusAccepted || m["amount"] != float64(300) || m["status"] != "pending" || m["doc_no"] != nil {
+		t.Fatalf("api draft: %d %v", st, m)
+	}
+	if n := noticeDocCount(t, e); n != 0 {
+		t.Fatalf("a drafted fine stored %d documents", n)
+	}
+	// Another kind is issued and numbered at once: 201.
+	st, m = noticeAPI(t, c, "POST", "/api/v1/documents", map[string]any{"kind": "notice", "item": "死亡登記",
+		"event_date": civil.Of(e.DB.Now()).AddDays(-3).ISO(), "recipient": map[string]any{"id_no": "A123456789"}})
+	if st != http.StatusCreated || !strings.HasSuffix(fmt.Sprint(m["doc_no"]), fmt.Sprintf("%03d0000001號", civil.Of(e.DB.Now()).ROCYear())) {
 		t.Fatalf("api issue: %d %v", st, m)
 	}
 	st, list := noticeAPI(t, c, "GET", "/api/v1/documents?person=A123456789", nil)
@@ -305,8 +334,8 @@ func TestBrowserIssueFormScreenshot(t *testing.T) {
 			t.Errorf("fine preview lacks %q", w)
 		}
 	}
-	do(t, ctx, chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("print")))
-	shot(t, ctx, "notice-fine-issued")
+	do(t, ctx, chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("draft-pdf")))
+	shot(t, ctx, "notice-fine-drafted")
 
 	// A reminder: the kind is left to the law; the preview says which and why.
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/documents/new?kind=reminder&id_no=A123456789"), chromedp.WaitVisible(chromedp.ID("recipient_name")),
@@ -318,7 +347,8 @@ func TestBrowserIssueFormScreenshot(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(e.Srv.URL+"/persons/A123456789/documents"), chromedp.WaitVisible(chromedp.ID("doc-history")))
 	shot(t, ctx, "notice-history")
 	hist := text(t, ctx, "#doc-history")
-	for _, w := range []string{"罰鍰裁處書", "戶籍催告書", "逾期申請", "催告後逕為登記及罰鍰"} {
+	// The fine is a draft awaiting the supervisor: not yet in the history.
+	for _, w := range []string{"戶籍催告書", "催告後逕為登記及罰鍰"} {
 		if !strings.Contains(hist, w) {
 			t.Errorf("history lacks %q", w)
 		}
@@ -419,3 +449,90 @@ func TestDocumentsPagesTemplatesReportsAndDemo(t *testing.T) {
 	_, api := clerk.get("/api/openapi.json")
 	contains(t, api, `"/api/v1/documents"`, `"/api/v1/documents/{id}/cancel"`, `"DocumentInput"`, `"/api/v1/document-templates"`)
 }
+
+// Issue 17 item 11: the clerk drafts, the supervisor sees the queue on the home
+// page and approves; only then is the decision numbered and printable.
+func TestFineApprovalQueueHTTP(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.loggedIn("clerk")
+	draft := noticeDraftFine(t, clerk)
+	st, page := clerk.get(draft)
+	if st != http.StatusOK {
+		t.Fatalf("draft page: %d", st)
+	}
+	contains(t, page, "待主管核准", "無文號，不得送達", "草稿預覽")
+	if strings.Contains(page, "核准並編號") {
+		t.Error("the clerk is offered the approval")
+	}
+	if st, pdf := clerk.get(draft + "/pdf"); st != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("draft pdf: %d", st)
+	} else if txt := noticePDFText(t, []byte(pdf)); !strings.Contains(txt, "未經主管核准，不得送達") || strings.Contains(txt, "戶罰字第") {
+		t.Errorf("draft pdf is not marked as a draft or carries a number")
+	}
+	// The clerk may not approve: 403, audited, nothing numbered.
+	denied := e.deniedCount("access")
+	if st, _, _ := clerk.post(draft+"/approve", url.Values{"note": {"自己核准"}}, true); st != http.StatusForbidden {
+		t.Errorf("clerk approving: %d", st)
+	}
+	if e.deniedCount("access") != denied+1 {
+		t.Error("the clerk's approval was refused without an audit entry")
+	}
+	if n := noticeDocCount(t, e); n != 0 {
+		t.Fatalf("%d documents before approval", n)
+	}
+	// The supervisor's home page shows the queue; the queue lists the draft.
+	sup := e.loggedIn("supervisor")
+	_, home := sup.get("/")
+	contains(t, home, "待核准罰鍰裁處書", `href="/fine-drafts"`)
+	st, queue := sup.get("/fine-drafts")
+	if st != http.StatusOK {
+		t.Fatalf("queue: %d", st)
+	}
+	contains(t, queue, "罰鍰裁處書核准", "王大明", "新臺幣300元", "核准並編號")
+	if st, _ := clerk.get("/fine-drafts"); st != http.StatusForbidden {
+		t.Errorf("clerk opening the queue: %d", st)
+	}
+	path := noticeIssueFine(t, clerk)
+	st, show := clerk.get(path)
+	if st != http.StatusOK {
+		t.Fatalf("approved document: %d", st)
+	}
+	contains(t, show, "中市西屯戶罰字第", "列印 PDF")
+	if st, pdf := clerk.get(path + "/pdf"); st != http.StatusOK || !strings.Contains(noticePDFText(t, []byte(pdf)), "中市西屯戶罰字第") {
+		t.Errorf("approved pdf: %d", st)
+	}
+	var approver string
+	e.DB.QueryRow(context.Background(), `SELECT u.username FROM documents d JOIN users u ON u.id = d.approved_by WHERE d.id = ?`,
+		noticeDocLink.FindStringSubmatch(path)[1]).Scan(&approver)
+	if approver != "supervisor" {
+		t.Errorf("approved_by %q", approver)
+	}
+}
+
+// Issue 19: the 送達證書 coming back is recorded; the effective day and the
+// reminder's last day are computed (行政程序法第74條; 戶籍法施行細則第19條).
+func TestReminderServiceRecordedHTTP(t *testing.T) {
+	e := newEnv(t)
+	c := e.loggedIn("clerk")
+	today := rocdate.Today(e.DB.Now())
+	var doc struct {
+		ID    int64  `json:"id"`
+		DocNo string `json:"doc_no"`
+	}
+	apiJSON(t, c, "POST", "/api/v1/documents", map[string]any{"kind": "reminder", "item": "出生登記", "event_date": rocdate.ISO(today.AddDate(0, -5, 0)),
+		"delivery": "mail", "recipient": map[string]any{"id_no": "A123456789"}}, &doc)
+	path := fmt.Sprintf("/documents/%d", doc.ID)
+	_, page := c.get(path)
+	contains(t, page, "送達紀錄", "尚未登錄送達", "登錄送達")
+	st, body, _ := c.post(path+"/service", url.Values{"method": {"寄存送達"}, "date": {rocdate.FormatShort(today)}, "received_by": {""}}, true)
+	if st != http.StatusSeeOther {
+		t.Fatalf("record service: %d %.300s", st, body)
+	}
+	_, page = c.get(path)
+	contains(t, page, "寄存送達", civilROC(today.AddDate(0, 0, 10)))
+	if st, _, _ := c.post(path+"/service", url.Values{"method": {"電報"}, "date": {rocdate.FormatShort(today)}}, true); st != http.StatusBadRequest && st != http.StatusUnprocessableEntity {
+		t.Errorf("unknown method: %d", st)
+	}
+}
+
+func civilROC(t time.Time) string { return rocdate.Format(t) }

@@ -132,8 +132,14 @@ var officeRoutes = map[string]officeRoute{
 	"POST /documents/{id}/edit":          {kind: "document", form: fineForm(url.Values{"reason": {"改寄"}})},
 	"POST /documents/{id}/preview":       {kind: "document", form: fineForm(nil)},
 	"POST /documents/{id}/cancel":        {kind: "document", form: url.Values{"reason": {"誤開"}}},
+	"POST /documents/{id}/service":       {kind: "document", form: url.Values{"method": {"郵務送達"}, "date": {"113.7.15"}}},
 	"PUT /api/v1/documents/{id}":         {kind: "document", jsonBody: map[string]any{"reason": "改寄", "fields": map[string]string{}}},
 	"POST /api/v1/documents/{id}/cancel": {kind: "document", jsonBody: map[string]any{"reason": "誤開"}},
+	// A drafted fine decision (罰鍰裁處書稿) is its office's until approved there (作業規範 肆.一).
+	"GET /fine-drafts/{id}":          {kind: "draft"},
+	"GET /fine-drafts/{id}/pdf":      {kind: "draft"},
+	"POST /fine-drafts/{id}/approve": {kind: "draft", form: url.Values{"note": {"同意"}}},
+	"POST /fine-drafts/{id}/reject":  {kind: "draft", form: url.Values{"note": {"不同意"}}},
 	// A visit (臨櫃服務) is its clerk's, so certainly its office's.
 	"GET /visits/{id}":                    {kind: "visit"},
 	"GET /visits/{id}/side":               {kind: "visit"},
@@ -205,6 +211,7 @@ var officeKinds = map[string]struct {
 	"receipt":     {"fee_receipts", "id", "/fees/receipts/%s", "clerk"},
 	"void":        {"fee_void_requests", "id", "", ""},
 	"document":    {"documents", "id", "/documents/%s/edit", "clerk"},
+	"draft":       {"fine_drafts", "id", "/fine-drafts/%s", "supervisor"},
 	"visit":       {"visits", "id", "/visits/%s", "clerk"},
 	"agency":      {"agency_applications", "id", "/agency/applications/%s", "clerk"},
 	"agencyItem":  {"agency_items", "id", "", ""},
@@ -221,7 +228,7 @@ var officeKinds = map[string]struct {
 }
 
 // countedTables: no refused request may add a row to any of them.
-var countedTables = []string{"fee_receipts", "fee_void_requests", "documents", "document_versions", "visits", "agency_applications",
+var countedTables = []string{"fee_receipts", "fee_void_requests", "documents", "document_versions", "fine_drafts", "document_services", "visits", "agency_applications",
 	"agency_items", "seal_events", "seal_event_requests", "seal_comparisons", "seal_certificates", "archive_copies", "archive_requests", "counters", "users", "forms", "form_versions"}
 
 func fineForm(extra url.Values) url.Values {
@@ -524,8 +531,14 @@ func xitunRecords(t *testing.T, e *env) map[string]string {
 	apiJSON(t, clerk, "POST", fmt.Sprintf("/api/v1/receipts/%d/void-requests", rc2.ID), map[string]any{"reason": "金額打錯"}, &vr)
 	ids["void"] = fmtInt(vr.ID)
 
-	// A document.
-	ids["document"] = noticeDocLink.FindStringSubmatch(noticeIssueFine(t, clerk))[1]
+	// A document (a 通知書: amendable by its issuer), and a fine decision drafted, awaiting approval.
+	var nd struct {
+		ID int64 `json:"id"`
+	}
+	apiJSON(t, clerk, "POST", "/api/v1/documents", map[string]any{"kind": "notice", "item": "死亡登記",
+		"event_date": civil.Of(e.DB.Now()).AddDays(-3).ISO(), "recipient": map[string]any{"id_no": "A123456789"}}, &nd)
+	ids["document"] = fmtInt(nd.ID)
+	ids["draft"] = noticeDraftLink.FindStringSubmatch(noticeDraftFine(t, clerk))[1]
 
 	// A visit, and an N加e application filed (not yet sent) with its items.
 	v := startVisit(t, clerk, url.Values{"q": {"A123456789"}, "kind": {"move"}})

@@ -90,6 +90,15 @@ func forms() map[string][]field {
 			{Name: "first_issued", Label: "首次發證日", Type: "date", Optional: true},
 			{Name: "on", Label: "查詢日", Type: "date", Optional: true, Help: "空白為今天"},
 		},
+		legal.KindService: {
+			{Name: "method", Label: "送達方式", Type: "select", Options: append([]string{""}, legal.ServiceMethods()...)},
+			{Name: "date", Label: "交付、收領、寄存或公告（最後登載）日", Type: "date", Placeholder: "115.3.2"},
+			{Name: "abroad", Label: "於外國或境外送達之公示送達（行政程序法第78條第1項第3款）", Type: "bool"},
+		},
+		legal.KindLimitation: {
+			{Name: "act_end_date", Label: "違規行為終了日（申請或逕為登記之日）", Type: "date"},
+			{Name: "decision_date", Label: "擬裁處日", Type: "date", Optional: true},
+		},
 	}
 }
 
@@ -192,4 +201,7 @@ var labels = map[string]string{
 	"warnings": "注意", "tier": "裁罰級距", "application_date": "申請日", "law_name": "適用法規版本", "standard": "裁罰基準",
 	"count_from": "起算日", "rule": "計算規定", "served_date": "送達日", "min_days": "催告期限日數", "birth_date": "出生日",
 	"category": "類別", "discovered_by": "發現方式", "notice_label": "催告書說明", "expiry": "效期截止日", "on": "查詢日",
+	"method": "送達方式", "date": "交付、收領、寄存或公告日", "abroad": "境外公示送達", "days": "經過日數", "effective_date": "送達生效日",
+	"act_end_date": "違規行為終了日", "period_years": "時效年數", "lapse_date": "裁處權時效末日（最後得裁處日）", "decision_date": "擬裁處日",
+	"lapsed": "裁處權已消滅", "days_left": "距時效末日日數",
 }

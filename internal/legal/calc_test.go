@@ -39,6 +39,10 @@ func TestCalcStableFields(t *testing.T) {
 			[]string{"eligible", "deadline", "residence_days", "amount_per_child", "total", "reasons"}},
 		{KindCertificate, `{"expiry":"2024-10-01","extended":false,"on":"2024-09-01"}`,
 			[]string{"can_extend", "extend_window", "extended_expiry", "can_renew_online", "renew_online_window", "delegable"}},
+		{KindService, `{"method":"寄存送達","date":"2026-03-02"}`,
+			[]string{"method", "date", "effective_date"}},
+		{KindLimitation, `{"act_end_date":"2021-03-01","decision_date":"2024-03-01"}`,
+			[]string{"act_end_date", "lapse_date", "lapsed"}},
 	}
 	seen := map[string]bool{}
 	for _, tc := range tests {
@@ -139,7 +143,7 @@ func TestCalcIgnoresUnknownFields(t *testing.T) {
 }
 
 func TestKinds(t *testing.T) {
-	want := "period,deadline,fine,false-application-fine,reminder,reminder-deadline,conception,residence,birth-subsidy,certificate"
+	want := "period,deadline,fine,false-application-fine,reminder,reminder-deadline,conception,residence,birth-subsidy,certificate,service,limitation"
 	if got := strings.Join(Kinds(), ","); got != want {
 		t.Errorf("%s", got)
 	}

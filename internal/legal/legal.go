@@ -90,6 +90,8 @@ const (
 	KindResidence            = "residence"
 	KindBirthSubsidy         = "birth-subsidy"
 	KindCertificate          = "certificate"
+	KindService              = "service"
+	KindLimitation           = "limitation"
 )
 
 // KindInfo names a calculator for menus.
@@ -109,6 +111,8 @@ var kindInfos = []KindInfo{
 	{KindResidence, "歸化居留期間"},
 	{KindBirthSubsidy, "臺中市生育津貼"},
 	{KindCertificate, "自然人憑證展期與換發"},
+	{KindService, "送達生效日"},
+	{KindLimitation, "罰鍰裁處權時效"},
 }
 
 // Kinds lists the calculator kinds Calc accepts.
@@ -188,6 +192,18 @@ func Calc(kind string, input []byte, opts Options) (any, error) {
 			return nil, err
 		}
 		return Certificate(opts, in)
+	case KindService:
+		var in ServiceRequest
+		if err := decode(input, &in); err != nil {
+			return nil, err
+		}
+		return Service(in)
+	case KindLimitation:
+		var in LimitationRequest
+		if err := decode(input, &in); err != nil {
+			return nil, err
+		}
+		return Limitation(in)
 	}
 	return nil, inputErr("kind", "不支援的計算種類「%s」，可用：%s", kind, strings.Join(Kinds(), "、"))
 }

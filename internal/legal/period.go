@@ -243,6 +243,15 @@ const (
 	rollCivil
 )
 
+// ordinarySaturday reports whether a closed day is an ordinary Saturday, the only
+// day 行政程序法第48條第4項後段 moves to the next Monday morning. A Saturday on
+// which a 國定假日 falls (2026-10-10 國慶日) is a holiday under the first clause and
+// rolls to the next open day, whole (LEGAL.md §2.2 rule 5, U18); so does a Saturday
+// closure day.
+func ordinarySaturday(d calendar.Day) bool {
+	return d.Date.Weekday() == time.Saturday && !d.Open && (d.Kind == calendar.Weekend || d.Kind == calendar.UncoveredDay)
+}
+
 // rollResult is the final last day of a period after the roll-over.
 type rollResult struct {
 	deadline    time.Time
@@ -262,7 +271,7 @@ func roll(cal *Calendar, e time.Time, rule rollRule) (rollResult, error) {
 	}
 	res := rollResult{extended: true}
 	d := e
-	if rule == rollAdministrative && e.Weekday() == time.Saturday && first.Kind != calendar.ClosureDay {
+	if rule == rollAdministrative && ordinarySaturday(first) {
 		sun := e.AddDate(0, 0, 1)
 		mon := e.AddDate(0, 0, 2)
 		sunDay := cal.Day(sun)
@@ -333,13 +342,19 @@ func explainRoll(e *explain, cal *Calendar, raw time.Time, r rollResult, rule ro
 		return
 	}
 	switch {
-	case rule == rollAdministrative && raw.Weekday() == time.Saturday && r.skipped[0].Kind != calendar.ClosureDay &&
+	case rule == rollAdministrative && ordinarySaturday(r.skipped[0]) &&
 		len(r.skipped) >= 3 && r.skipped[2].Date.Weekday() == time.Monday:
 		msg := fmt.Sprintf("期間末日%s為星期六，依%s應以次星期一上午為末日，惟%s亦為放假日，依同項順延", satLabel(r.skipped[0]), art, describeDay(r.skipped[2]))
 		if len(closed) > 3 {
 			msg += "；其後" + strings.Join(closed[3:], "、") + "亦均為放假日"
 		}
 		e.step("%s，期間末日為%s。", msg, rocW(r.deadline))
+	case rule == rollAdministrative && raw.Weekday() == time.Saturday && r.skipped[0].Kind == calendar.Holiday:
+		msg := fmt.Sprintf("期間末日%s為星期六，惟係國定假日（%s），依%s前段以其次日為期間末日，不適用星期六「次星期一上午」之規定", roc(raw), r.skipped[0].Name, art)
+		if len(closed) > 1 {
+			msg += "；其後" + strings.Join(closed[1:], "、") + "亦均為放假日"
+		}
+		e.step("%s，期間末日為%s（全日）。", msg, rocW(r.deadline))
 	case len(closed) == 1:
 		e.step("期間末日%s為放假日，依%s以其次日為期間末日：%s。", closed[0], art, rocW(r.deadline))
 	default:

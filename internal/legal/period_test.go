@@ -153,7 +153,13 @@ func TestAddPeriod(t *testing.T) {
 		{"法務部0999004718函 make-up Saturday 2023-01-07", "2022-12-08", "30日", "2023-01-07", "2023-01-07", false, false},
 		// ordinary Saturday → next Monday morning
 		{"行政程序法48IV Saturday → Monday morning", "2024-05-02", "30日", "2024-06-01", "2024-06-03", true, true},
-		{"行政程序法48IV Saturday 和平紀念日 2026 → Monday morning", "2025-08-31", "6個月", "2026-02-28", "2026-03-02", true, true},
+		{"行政程序法48IV ordinary Saturday 2014-03-29 (青年節, not a day off) → Monday morning", "2014-02-27", "30日", "2014-03-29", "2014-03-31", true, true},
+		// a Saturday that is a 國定假日 is a holiday (48IV first clause): the whole Monday (LEGAL §2.2 rule 5, U18)
+		{"行政程序法48IV U18 issue 19: 115.9.10 + 30日 → 國慶日 Saturday → 115.10.12 whole day", "2026-09-10", "30日", "2026-10-10", "2026-10-12", true, false},
+		{"行政程序法48III/IV U18 issue 19: 115.1.31 + 1個月 → 和平紀念日 Saturday → 115.3.2 whole day", "2026-01-31", "1個月", "2026-02-28", "2026-03-02", true, false},
+		{"行政程序法48IV U18 Saturday 和平紀念日 2026 (6個月) → Monday whole day", "2025-08-31", "6個月", "2026-02-28", "2026-03-02", true, false},
+		{"行政程序法48IV U18 Saturday 兒童節 2026-04-04, Sunday 清明節, Monday 補假 → Tuesday whole day", "2026-03-05", "30日", "2026-04-04", "2026-04-07", true, false},
+		{"行政程序法48IV U18 Saturday 端午節 2025-05-31 → Monday whole day", "2025-05-01", "30日", "2025-05-31", "2025-06-02", true, false},
 		// the 2025 revision
 		{"行政程序法48IV 2025 revision: 孔子誕辰 Sunday, 補假 09-29", "2025-08-29", "30日", "2025-09-28", "2025-09-30", true, false},
 		{"行政程序法48IV 2025 revision: 補假 10-24 (Fri) → Monday whole day", "2025-09-24", "30日", "2025-10-24", "2025-10-27", true, false},

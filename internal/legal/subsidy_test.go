@@ -73,7 +73,7 @@ func TestBirthSubsidyDeadline(t *testing.T) {
 		morning                    bool
 	}{
 		{"48III six months, corresponding day", "2025-03-15", "2025-09-15", "2025-09-15", false},
-		{"48III six months from Aug 31 → Feb 28 (Sat) → Monday morning", "2025-08-31", "2026-02-28", "2026-03-02", true},
+		{"48III six months from Aug 31 → Feb 28 (Sat, 和平紀念日) → Monday whole day (U18)", "2025-08-31", "2026-02-28", "2026-03-02", false},
 		{"48IV ends Sunday → Monday", "2024-08-09", "2025-02-09", "2025-02-10", false},
 		{"121I birth on Feb 29: counted from Mar 1 → Aug 31 (Sat) → Monday morning", "2024-02-29", "2024-08-31", "2024-09-02", true},
 		{"48III birth on Feb 28 (leap year) → Aug 28", "2024-02-28", "2024-08-28", "2024-08-28", false},

@@ -158,6 +158,15 @@ func (h *Handlers) apiIssue(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	if k, _ := ParseKind(string(in.Kind)); k == KindFine {
+		// A fine decision is drafted; a supervisor approves and numbers it (作業規範 肆.一).
+		f, err := h.Service.DraftFine(r.Context(), clerkOf(r), in)
+		if err != nil {
+			return userError(err)
+		}
+		return web.JSON(w, http.StatusAccepted, map[string]any{"draft_id": f.ID, "status": f.Status, "status_label": f.StatusLabel(),
+			"amount": f.Amount, "page": fmt.Sprintf("/fine-drafts/%d", f.ID), "content": f.Content})
+	}
 	doc, err := h.Service.Issue(r.Context(), clerkOf(r), in)
 	if err != nil {
 		return userError(err)

@@ -31,6 +31,9 @@ type Clerk struct {
 	// Supervisor: may cancel documents of the own office (a clerk cancels only
 	// the own ones).
 	Supervisor bool
+	// Approver: may approve the fine decisions drafted at the own office
+	// (auth.FineApprove; 作業規範 肆.一: a 罰鍰裁處書 is a supervisor's to issue).
+	Approver bool
 	// CityWide: system staff acting for any office.
 	CityWide bool
 	Audit    audit.Actor
@@ -285,7 +288,7 @@ func normalizeInput(in *Input) error {
 	}{
 		{&in.EventDate, "event_date", "事件發生日"}, {&in.RegistrationDate, "registration_date", "登記日期"},
 		{&in.NoticeDeadline, "notice_deadline", "通知期限"}, {&in.AcceptedDate, "accepted_date", "受理日期"},
-		{&in.FixBy, "fix_by", "補正期限"},
+		{&in.FixBy, "fix_by", "補正期限"}, {&in.ReminderServed, "reminder_served", "催告書送達日"},
 	} {
 		t, err := parseDate(f.field, f.label, *f.p)
 		if err != nil {
@@ -575,6 +578,15 @@ func (s *Service) compute(ctx context.Context, off *office.Office, in Input, iss
 		err = s.computeReminder(opts, in, issue, basis, event, dl, &f, v)
 	case KindFine:
 		err = s.computeFine(opts, in, issue, event, reg, &f, v)
+		if err == nil && in.Subtype == FineReminded {
+			var ref string
+			var steps []string
+			if ref, steps, err = s.reminderBasis(ctx, off.ID, in, issue, reg); err == nil {
+				v["催告書字號"] = ref
+				ex.steps(steps...)
+				ex.cite("戶籍法施行細則第19條第2項")
+			}
+		}
 	case KindConfirm:
 		err = computeConfirm(in, issue, &f, v)
 	case KindOneTime:
@@ -835,6 +847,16 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 		v["適用法律"] = fa.LawName
 		v["查獲方式"], v["不實事項"] = how, in.FalseMatter
 	}
+	lim, err := fineLimitation(in, issue)
+	if err != nil {
+		return err
+	}
+	if lim != nil {
+		ex.steps(lim.Steps...)
+		ex.cite(lim.Articles...)
+		ex.warn(lim.Warnings...)
+		f.LapseDate = lim.LapseDate.ISO()
+	}
 	f.StandardFine = std
 	amount := 0
 	switch {
@@ -867,15 +889,29 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 		explainText = "依" + orDefault(f.Standard, "裁罰基準") + "，本件基準金額為" + money(*std) + "；惟" + strings.TrimSuffix(reason, "。") + "，爰於法定範圍內處" + money(amount) + "。"
 		ex.steps("承辦人裁量：" + reason + "，罰鍰由" + money(*std) + "改為" + money(amount) + "。")
 	default:
+		// No 裁罰基準 amount for the law applied (the old-law tables were not
+		// found): the decision states the discretion exercised, never an internal note.
 		if reason == "" {
-			reason = "審酌逾期情節"
+			reason = "審酌受處分人違反義務情節"
+			if f.OverdueDays > 0 {
+				reason += "（逾期" + strconv.Itoa(f.OverdueDays) + "日）"
+			}
 		}
-		explainText = "行為時裁罰基準金額未能查得，" + strings.TrimSuffix(reason, "。") + "，爰於法定範圍內處" + money(amount) + "。"
-		ex.steps("承辦人於法定範圍內裁量處" + money(amount) + "。")
+		explainText = strings.TrimSuffix(reason, "。") + "，爰依" + citeArticle(f) + "規定，於法定範圍內處" + money(amount) + "。"
+		ex.steps("本件無可適用之裁罰基準金額，承辦人於法定範圍內裁量處" + money(amount) + "。")
+	}
+	if f.Law == legal.LawOld {
+		// 行政罰法第5條: the law at the time of the act, when more favourable, cited as 修正前.
+		explainText = "依行政罰法第5條規定，行為後法律有變更者，適用裁處時之法律，但裁處前之法律有利於受處罰者，適用最有利於受處罰者之規定；本件行為時之" +
+			citeArticle(f) + "（處" + rangeText(f.StatutoryMin, f.StatutoryMax) + "罰鍰）較現行規定有利於受處分人，爰予適用。" + explainText
+		ex.cite("行政罰法第5條")
+		if pa := v["期間條文"]; pa != "" && !strings.Contains(pa, "修正前") {
+			v["期間條文"] = strings.ReplaceAll(pa, "戶籍法第", "修正前戶籍法第")
+		}
 	}
 	f.Fine = amount
 	v["罰鍰金額"] = money(amount)
-	v["罰則條文"] = f.FineArticle
+	v["罰則條文"] = citeArticle(f)
 	v["罰鍰範圍"] = rangeText(f.StatutoryMin, f.StatutoryMax)
 	v["裁罰說明"] = explainText
 	if v["適用法律"] == "" {
@@ -883,6 +919,15 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 	}
 	ex.cite("行政罰法第44條", "戶籍法第81條")
 	return nil
+}
+
+// citeArticle is the fine's article as a decision cites it: an article of the law
+// no longer in force is 修正前戶籍法第53條前段 (行政罰法第5條).
+func citeArticle(f *Facts) string {
+	if f.Law == legal.LawOld && strings.HasPrefix(f.FineArticle, "戶籍法") {
+		return "修正前" + f.FineArticle
+	}
+	return f.FineArticle
 }
 
 func orDefault(s, d string) string {

@@ -49,7 +49,27 @@ func SeedDemo(ctx context.Context, d *db.DB) error {
 		{Kind: KindOneTime, Item: "出生登記", Recipient: Recipient{IDNo: who}},
 		{Kind: KindConfirm, Subtype: "補領國民身分證", AcceptedDate: day(1), Recipient: Recipient{IDNo: who}},
 	}
+	var sup Clerk
+	err = d.QueryRow(ctx, `SELECT id, username, display_name, office_id FROM users WHERE role = 'supervisor' AND office_id = ? ORDER BY id LIMIT 1`, c.OfficeID).
+		Scan(&sup.UserID, &sup.Username, &sup.Name, &sup.OfficeID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	sup.Approver = err == nil
+	sup.Audit = audit.Actor{UserID: sup.UserID, Username: sup.Username, OfficeID: sup.OfficeID, Client: "demo"}
 	for _, in := range inputs {
+		if in.Kind == KindFine { // drafted by the clerk, approved by the office's supervisor
+			f, err := s.DraftFine(ctx, c, in)
+			if err != nil {
+				return fmt.Errorf("demo %s: %w", in.Kind.Label(), err)
+			}
+			if sup.Approver {
+				if _, err := s.ApproveFine(ctx, sup, f.ID, "示範資料"); err != nil {
+					return fmt.Errorf("demo %s: %w", in.Kind.Label(), err)
+				}
+			}
+			continue
+		}
 		if _, err := s.Issue(ctx, c, in); err != nil {
 			return fmt.Errorf("demo %s: %w", in.Kind.Label(), err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -54,12 +55,18 @@ func (h *Handlers) Routes() {
 	k.Page("GET /documents/onetime-items", auth.DocumentIssue, h.oneTimeItems)
 	k.Page("GET /documents/reports", auth.ReportView, h.reports)
 	k.Page("GET /documents/reports.xlsx", auth.ReportView, h.reportsXLSX)
+	k.Page("GET /fine-drafts", auth.FineApprove, h.approvals)
+	k.Page("GET /fine-drafts/{id}", auth.DocumentIssue, h.draftShow)
+	k.Page("GET /fine-drafts/{id}/pdf", auth.DocumentIssue, h.draftPDF)
+	k.Page("POST /fine-drafts/{id}/approve", auth.FineApprove, h.draftApprove)
+	k.Page("POST /fine-drafts/{id}/reject", auth.FineApprove, h.draftReject)
 	k.Page("GET /documents/{id}", auth.DocumentIssue, h.show)
 	k.Page("GET /documents/{id}/pdf", auth.DocumentIssue, h.pdf)
 	k.Page("GET /documents/{id}/edit", auth.DocumentIssue, h.editForm)
 	k.Page("POST /documents/{id}/edit", auth.DocumentIssue, h.amend)
 	k.Page("POST /documents/{id}/preview", auth.DocumentIssue, h.previewAmend)
 	k.Page("POST /documents/{id}/cancel", auth.DocumentIssue, h.cancel)
+	k.Page("POST /documents/{id}/service", auth.DocumentIssue, h.recordService)
 	k.Page("GET /persons/{idno}/documents", auth.DocumentIssue, h.history)
 	k.Page("GET /document-templates", auth.DocumentIssue, h.templates)
 	k.Page("GET /document-templates/new", auth.TemplateManage, h.templateForm)
@@ -72,7 +79,7 @@ func (h *Handlers) Routes() {
 func clerkOf(r *http.Request) Clerk {
 	u := web.User(r)
 	c := Clerk{UserID: u.ID, Username: u.Username, Name: u.DisplayName, OfficeID: u.OfficeID,
-		Supervisor: u.Can(auth.FeeVoidApprove), CityWide: u.Can(auth.CityWide), Audit: web.Actor(r)}
+		Supervisor: u.Can(auth.FeeVoidApprove), Approver: u.Can(auth.FineApprove), CityWide: u.Can(auth.CityWide), Audit: web.Actor(r)}
 	if s := web.Session(r); s != nil {
 		c.CounterID = s.CounterID
 	}
@@ -130,7 +137,7 @@ func inputFromForm(r *http.Request) (Input, error) {
 		Kind: Kind(f.Get("kind")), Subtype: f.Get("subtype"), Item: f.Get("item"), Basis: f.Get("basis"), Subject: f.Get("subject"),
 		EventDate: f.Get("event_date"), RegistrationDate: f.Get("registration_date"), NoticeDeadline: f.Get("notice_deadline"),
 		Delivery: f.Get("delivery"), Justified: f.Get("justified") != "", DiscoveredBy: f.Get("discovered_by"),
-		FalseMatter: f.Get("false_matter"), AmountReason: f.Get("amount_reason"), ReminderRef: f.Get("reminder_ref"),
+		FalseMatter: f.Get("false_matter"), AmountReason: f.Get("amount_reason"), ReminderRef: f.Get("reminder_ref"), ReminderServed: f.Get("reminder_served"),
 		AcceptedDate: f.Get("accepted_date"), Applicant: f.Get("applicant"), FixBy: f.Get("fix_by"), Note: f.Get("note"),
 		Text: f.Get("text"), TextBasis: f.Get("text_basis"),
 		Recipient: Recipient{IDNo: f.Get("recipient_id_no"), Name: f.Get("recipient_name"), BirthDate: f.Get("recipient_birth_date"),
@@ -356,7 +363,12 @@ func errField(err error) string {
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	in, err := inputFromForm(r)
 	var doc *Document
-	if err == nil {
+	var fine *FineDraft
+	switch {
+	case err != nil:
+	case in.Kind == KindFine: // drafted; numbered when a supervisor approves
+		fine, err = h.Service.DraftFine(r.Context(), clerkOf(r), in)
+	default:
 		doc, err = h.Service.Issue(r.Context(), clerkOf(r), in)
 	}
 	if err != nil {
@@ -374,6 +386,9 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		h.fillForm(r.Context(), fd)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return h.Kit.Render(w, r, "notice_form", "開立"+info.Label, fd)
+	}
+	if fine != nil {
+		return web.Redirect(w, r, fmt.Sprintf("/fine-drafts/%d", fine.ID), "罰鍰裁處書稿已送本所主管核准；核准後始編號列印")
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/documents/%d", doc.ID), "已開立"+doc.KindLabel()+" "+doc.DocNo)
 }
@@ -433,12 +448,22 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	services, err := h.Service.Services(r.Context(), doc.ID)
+	if err != nil {
+		return err
+	}
 	h.Kit.Audit(r, "document.view", "document", strconv.FormatInt(doc.ID, 10), doc.RecipientIDNo, "ok", doc.DocNo)
 	c := clerkOf(r)
+	today := civil.Of(h.Service.Today())
+	var lapsed bool
+	if len(services) > 0 {
+		lapsed = services[0].Lapsed(today)
+	}
 	return h.Kit.Render(w, r, "notice_show", doc.KindLabel()+" "+doc.DocNo, map[string]any{
-		"Doc": doc, "C": doc.Content, "Versions": versions, "CanEdit": doc.IssuedBy == c.UserID && !doc.Cancelled(),
+		"Doc": doc, "C": doc.Content, "Versions": versions, "CanEdit": doc.IssuedBy == c.UserID && !doc.Cancelled() && doc.Kind != KindFine,
 		"CanCancel": MayCancel(c, doc) && !doc.Cancelled(), "Certificate": NeedsServiceCertificate(doc.Content),
-		"AddressLabel": AddressLabel(doc.Content.Recipient.AddressKind)})
+		"AddressLabel": AddressLabel(doc.Content.Recipient.AddressKind), "Services": services, "Lapsed": lapsed,
+		"CanRecordService": c.OfficeID == doc.OfficeID && !doc.Cancelled() && doc.Kind != KindOneTime, "Methods": legal.ServiceMethods()})
 }
 
 func (h *Handlers) pdf(w http.ResponseWriter, r *http.Request) error {
@@ -552,6 +577,23 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 		return userError(err)
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/documents/%d", id), "已作廢 "+doc.DocNo)
+}
+
+func (h *Handlers) recordService(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.docID(r)
+	if err != nil {
+		return err
+	}
+	rec, err := h.Service.RecordService(r.Context(), clerkOf(r), id, ServiceInput{Method: r.PostFormValue("method"), Date: r.PostFormValue("date"),
+		Abroad: r.PostFormValue("abroad") != "", ReceivedBy: r.PostFormValue("received_by"), Note: r.PostFormValue("note")})
+	if err != nil {
+		return userError(err)
+	}
+	msg := "已登錄送達：" + rec.Method + " " + rec.ServedOn.ROC() + "，" + rec.EffectiveOn.ROC() + "發生送達效力"
+	if !rec.DeadlineOn.IsZero() {
+		msg += "，催告期限至" + rec.DeadlineOn.ROC()
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/documents/%d", id), msg)
 }
 
 func (h *Handlers) history(w http.ResponseWriter, r *http.Request) error {

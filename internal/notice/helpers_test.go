@@ -73,7 +73,7 @@ func setup(t testing.TB) *fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return Clerk{UserID: id, Username: username, Name: name, OfficeID: off.ID, Supervisor: role == auth.Supervisor,
+		return Clerk{UserID: id, Username: username, Name: name, OfficeID: off.ID, Supervisor: role == auth.Supervisor, Approver: role.Can(auth.FineApprove),
 			Audit: audit.Actor{UserID: id, Username: username, OfficeID: off.ID, Client: "test"}}
 	}
 	f.clerk = mk("clerk", "王小明", auth.Clerk, f.xitun)
@@ -97,6 +97,17 @@ func setup(t testing.TB) *fixture {
 
 func (f *fixture) issue(c Clerk, in Input) *Document {
 	f.t.Helper()
+	if in.Kind == KindFine { // drafted by c, approved by the office's supervisor
+		fd, err := f.s.DraftFine(f.ctx, c, in)
+		if err != nil {
+			f.t.Fatalf("draft fine: %v", err)
+		}
+		doc, err := f.s.ApproveFine(f.ctx, f.super, fd.ID, "")
+		if err != nil {
+			f.t.Fatalf("approve fine: %v", err)
+		}
+		return doc
+	}
 	doc, err := f.s.Issue(f.ctx, c, in)
 	if err != nil {
 		f.t.Fatalf("issue %s: %v", in.Kind, err)

@@ -173,7 +173,8 @@ type Input struct {
 	FalseMatter      string    `json:"false_matter,omitempty"`      // 不實事項
 	Amount           *int      `json:"amount,omitempty"`            // 罰鍰金額, when not the 基準 amount
 	AmountReason     string    `json:"amount_reason,omitempty"`     // why the amount departs from the 基準
-	ReminderRef      string    `json:"reminder_ref,omitempty"`      // 催告書字號 (fine after a reminder)
+	ReminderRef      string    `json:"reminder_ref,omitempty"`      // 催告書文號 (fine after a reminder): this office's, or another authority's
+	ReminderServed   string    `json:"reminder_served,omitempty"`   // another authority's reminder: the day its service took effect
 	AcceptedDate     string    `json:"accepted_date,omitempty"`     // 受理日期 (戶籍通知單)
 	Applicant        string    `json:"applicant,omitempty"`         // 申請人 (戶籍通知單)
 	Items            []string  `json:"items,omitempty"`             // 一次告知單: the items to supplement
@@ -209,6 +210,7 @@ type Facts struct {
 	ServedDate       string   `json:"served_date,omitempty"`
 	ReminderDeadline string   `json:"reminder_deadline,omitempty"`
 	OverdueDays      int      `json:"overdue_days,omitempty"`
+	LapseDate        string   `json:"lapse_date,omitempty"` // 裁處權時效末日 (行政罰法第27條), ISO
 	Fine             int      `json:"fine,omitempty"`
 	StandardFine     *int     `json:"standard_fine,omitempty"`
 	StatutoryMin     int      `json:"statutory_min,omitempty"`

@@ -100,16 +100,55 @@ func TestFineDecisionsMatchTheLegalEngine(t *testing.T) {
 
 func TestFineAfterReminderFalseApplicationAndOldLaw(t *testing.T) {
 	f := setup(t)
-	// 經催告仍不申請: 戶籍法第79條後段, 900 whatever the delay.
-	doc := f.issue(f.clerk, Input{Kind: KindFine, Subtype: FineReminded, Item: "死亡登記", EventDate: "113.1.10", RegistrationDate: "113.5.20",
-		ReminderRef: "中市西屯戶催字第1130000003號", Recipient: Recipient{IDNo: "A123456789"}})
+	// 經催告仍不申請: 戶籍法第79條後段, 900 whatever the delay — on a reminder of this
+	// office that was served and whose period ended before the registration.
+	now := f.now
+	f.now = day(2024, 4, 1)
+	rem := f.issue(f.clerk, Input{Kind: KindReminder, Item: "死亡登記", EventDate: "113.1.10", Delivery: DeliveryMail, Recipient: Recipient{IDNo: "A123456789"}})
+	f.now = now
+	reminded := Input{Kind: KindFine, Subtype: FineReminded, Item: "死亡登記", EventDate: "113.1.10", RegistrationDate: "113.5.20",
+		ReminderRef: rem.DocNo, Recipient: Recipient{IDNo: "A123456789"}}
+	if _, err := f.s.DraftFine(f.ctx, f.clerk, reminded); err == nil || !strings.Contains(err.Error(), "尚未登錄送達") {
+		t.Errorf("fine on an unserved reminder: %v", err)
+	}
+	// Issue 19: free text is no reminder.
+	junk := reminded
+	junk.ReminderRef = "隨便打的字號"
+	if _, err := f.s.DraftFine(f.ctx, f.clerk, junk); err == nil || !strings.Contains(err.Error(), "不是本所之催告書文號") {
+		t.Errorf("fine on a made-up reminder number: %v", err)
+	}
+	// Served by post on 113.4.3: the seven days run from 113.4.4 and end 113.4.10.
+	sv, err := f.s.RecordService(f.ctx, f.clerk, rem.ID, ServiceInput{Method: legal.ServicePost, Date: "113.4.3", ReceivedBy: "王大明"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.EffectiveOn.ISO() != "2024-04-03" || sv.DeadlineOn.ISO() != "2024-04-10" {
+		t.Errorf("service: effective %s deadline %s", sv.EffectiveOn, sv.DeadlineOn)
+	}
+	// Registered within the reminder period: no fine under 第79條後段.
+	early := reminded
+	early.RegistrationDate = "113.4.10"
+	if _, err := f.s.DraftFine(f.ctx, f.clerk, early); err == nil || !strings.Contains(err.Error(), "於催告期限內申請") {
+		t.Errorf("fine after registering within the reminder period: %v", err)
+	}
+	doc := f.issue(f.clerk, reminded)
 	if fc := doc.Content.Facts; fc.Fine != 900 || fc.FineArticle != "戶籍法第79條後段" {
 		t.Errorf("reminded: %d %s", fc.Fine, fc.FineArticle)
 	}
-	for _, p := range []string{"經本所以中市西屯戶催字第1130000003號戶籍催告書催告後", "戶籍法第79條後段", "新臺幣900元"} {
+	for _, p := range []string{"經本所以113年4月1日" + rem.DocNo + "戶籍催告書催告後", "戶籍法第79條後段", "新臺幣900元"} {
 		if !strings.Contains(doc.Content.Text, p) {
 			t.Errorf("reminded fine text lacks %q", p)
 		}
+	}
+	// Another authority's reminder, with its number and the day it was served.
+	ext := reminded
+	ext.ReminderRef, ext.ReminderServed = "中市北屯戶催字第1130000003號", "113.4.20"
+	if doc := f.issue(f.clerk, ext); !strings.Contains(doc.Content.Text, "中市北屯戶催字第1130000003號") {
+		t.Errorf("external reminder text:\n%s", doc.Content.Text)
+	}
+	ext.ReminderServed = "113.5.15" // period to 113.5.22: the registration of 113.5.20 was within it
+	if _, err := f.s.DraftFine(f.ctx, f.clerk, ext); err == nil || !strings.Contains(err.Error(), "於催告期限內申請") {
+		t.Errorf("external reminder still running: %v", err)
 	}
 	// 故意不實申請 found by a report: 戶籍法第76條, 9,000.
 	doc = f.issue(f.clerk, Input{Kind: KindFine, Subtype: FineFalse, Item: "遷入登記", EventDate: "113.5.2", DiscoveredBy: "被人檢舉",
@@ -123,17 +162,34 @@ func TestFineAfterReminderFalseApplicationAndOldLaw(t *testing.T) {
 	}
 	// Old law (event before 2008-05-30): 第53條前段, up to 300; the 96.05.18 table was
 	// not found, so the clerk sets the amount within the range, with a reason.
-	old := Input{Kind: KindFine, Subtype: FineLate, Item: "出生登記", EventDate: "96.7.3", RegistrationDate: "96.8.3", Recipient: Recipient{IDNo: "A123456789"}}
+	// Issue 19: decided 19 years later, the power to fine has lapsed (行政罰法第27條:
+	// three years from 96.8.3, the last day 99.8.2).
+	old := Input{Kind: KindFine, Subtype: FineLate, Item: "出生登記", EventDate: "96.7.3", RegistrationDate: "96.8.3", Amount: intp(75), Recipient: Recipient{IDNo: "A123456789"}}
+	if _, err := f.s.DraftFine(f.ctx, f.clerk, old); err == nil || !strings.Contains(err.Error(), "裁處權已因時效完成而消滅") || !strings.Contains(err.Error(), "99年8月2日") {
+		t.Fatalf("old law decided after the limitation: %v", err)
+	}
+	// Registered only on 112.8.3: the act ended then, and 113.7.15 is within the three years.
+	old.RegistrationDate = "112.8.3"
+	old.Amount = nil
 	if _, err := f.s.Issue(f.ctx, f.clerk, old); err == nil || !strings.Contains(err.Error(), "請輸入罰鍰金額") {
 		t.Fatalf("old law without amount: %v", err)
 	}
 	old.Amount = intp(75)
 	doc = f.issue(f.clerk, old)
-	if fc := doc.Content.Facts; fc.Fine != 75 || fc.FineArticle != "戶籍法第53條前段" || fc.Law != legal.LawOld || fc.OverdueDays != 1 {
+	if fc := doc.Content.Facts; fc.Fine != 75 || fc.FineArticle != "戶籍法第53條前段" || fc.Law != legal.LawOld || fc.OverdueDays < 5000 || fc.LapseDate != "2026-08-02" {
 		t.Errorf("old law: %+v", fc)
 	}
 	if !strings.Contains(doc.Content.Text, "戶籍法（民國86年5月21日修正公布全文61條）") || !strings.Contains(doc.Content.Text, "新臺幣300元以下") {
 		t.Errorf("old law text:\n%s", doc.Content.Text)
+	}
+	// 行政罰法第5條: cited as 修正前戶籍法; never an internal note to the citizen (issue 19).
+	for _, w := range []string{"依修正前戶籍法第53條前段規定", "依行政罰法第5條規定", "修正前戶籍法第47條"} {
+		if !strings.Contains(doc.Content.Text, w) {
+			t.Errorf("old law text lacks %q:\n%s", w, doc.Content.Text)
+		}
+	}
+	if strings.Contains(doc.Content.Text, "未能查得") {
+		t.Errorf("old law text prints an internal note:\n%s", doc.Content.Text)
 	}
 	// An amount other than the 基準 needs a reason, and never leaves the statutory range.
 	in := Input{Kind: KindFine, Subtype: FineLate, Item: "死亡登記", EventDate: "113.1.10", RegistrationDate: "113.2.20", Amount: intp(500), Recipient: Recipient{IDNo: "A123456789"}}
@@ -282,7 +338,7 @@ func TestBadInputIsRefusedAndStoresNothing(t *testing.T) {
 		{"bad address kind", func(in *Input) { in.Recipient.AddressKind = "moon" }, "recipient.address_kind", "地址種類「moon」不明"},
 		{"stale text", func(in *Input) { in.Text = "主旨：舊文字"; in.TextBasis = "0000" }, "text", "請按「帶入內容」重新產生文字"},
 		{"leftover placeholder", func(in *Input) { in.Text = "主旨：處{{罰鍰金額}}罰鍰。" }, "text", "未填入的欄位「{{罰鍰金額}}」"},
-		{"missing placeholder value", func(in *Input) { in.Subtype = FineReminded }, "reminder_ref", "請填寫催告書字號"},
+		{"reminded without a reminder", func(in *Input) { in.Subtype = FineReminded }, "reminder_ref", "須填寫本所已送達之催告書文號"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

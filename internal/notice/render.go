@@ -58,31 +58,43 @@ type copyOf struct {
 
 // copies says how many copies a document prints and how each is stamped
 // (作業規範 叁.二(二)8, (三)9).
+//
+// The copy that goes to the citizen says how it goes, the same way as the
+// 送達方式 line: 寄發聯 …寄發 when mailed, 交付聯 …當面交付 at the counter.
 func copies(c *Content) []copyOf {
+	mailed := c.Input.Delivery == DeliveryMail
+	out, send := "交付聯", "當面交付"
+	if mailed {
+		out, send = "寄發聯", "寄發"
+	}
 	switch c.Input.Kind {
 	case KindNotice:
 		return []copyOf{
-			{"寄發聯", []string{"戶所條戳"}, "本聯加蓋戶所條戳後寄發受通知人"},
+			{out, []string{"戶所條戳"}, "本聯加蓋戶所條戳後" + send + "受通知人"},
 			{"留存聯", []string{"承辦人職名章", "主管職名章"}, "本聯加蓋承辦人及主管職名章後留存備查"},
 		}
 	case KindReminder:
 		if c.Facts.ReminderType == legal.NoticeReminderOnly {
 			return []copyOf{
-				{"寄發聯", []string{"機關條戳"}, "本聯加蓋機關條戳後寄發受催告人"},
+				{out, []string{"機關條戳"}, "本聯加蓋機關條戳後" + send + "受催告人"},
 				{"留存聯", []string{"機關條戳", "承辦人職名章"}, "本聯留存備查"},
 			}
 		}
 		return []copyOf{
-			{"寄發聯", []string{"機關印信", "主任簽字章"}, "本聯加蓋機關印信及主任簽字章後寄發受催告人"},
+			{out, []string{"機關印信", "主任簽字章"}, "本聯加蓋機關印信及主任簽字章後" + send + "受催告人"},
 			{"留存聯", []string{"機關印信", "主任簽字章"}, "本聯留存備查"},
 		}
 	case KindFine:
+		note := "本聯送達受處分人"
+		if !mailed {
+			note = "本聯當面交付受處分人，並由其於送達證書簽收"
+		}
 		return []copyOf{
-			{"送達聯", []string{"機關印信", "主任簽字章"}, "本聯送達受處分人"},
+			{"送達聯", []string{"機關印信", "主任簽字章"}, note},
 			{"存查聯", []string{"機關印信", "主任簽字章"}, "本聯留存備查"},
 		}
 	case KindConfirm:
-		return []copyOf{{"寄發聯", []string{"戶所條戳"}, "本聯加蓋戶所條戳後寄發當事人"}}
+		return []copyOf{{out, []string{"戶所條戳"}, "本聯加蓋戶所條戳後" + send + "當事人"}}
 	}
 	return nil
 }
@@ -298,7 +310,7 @@ func renderPDF(fonts *pdf.Fonts, off *office.Office, doc *Document, c *Content) 
 				return nil, err
 			}
 		}
-		if NeedsServiceCertificate(c) {
+		if NeedsServiceCertificate(c) && !doc.Draft {
 			p := &page{d: d, doc: doc, c: c, w: w, copyLbl: "送達證書"}
 			if err := renderServiceCertificate(p, off); err != nil {
 				return nil, err
@@ -328,6 +340,11 @@ func renderLetter(p *page, off *office.Office, cp copyOf) error {
 	}
 	if doc.Cancelled() {
 		if err := cancelledMark(p); err != nil {
+			return err
+		}
+	}
+	if doc.Draft {
+		if err := draftMark(p); err != nil {
 			return err
 		}
 	}
@@ -387,6 +404,9 @@ func renderLetter(p *page, off *office.Office, cp copyOf) error {
 		left := [][2]string{
 			{info.Recipient, r.Name + "　君"},
 			{"統一編號", r.IDNo},
+		}
+		if subj := c.Input.Subject; subj != "" && subj != r.Name {
+			left = append(left, [2]string{"登記當事人", subjectLine(c)})
 		}
 		if err := d.SetFont(pdf.Kai, 12.5); err != nil {
 			return err
@@ -502,6 +522,18 @@ func finePartyTable(p *page) error {
 		}
 	}
 	ay := top + 2*rh
+	if subj := p.c.Input.Subject; subj != "" && subj != r.Name {
+		// 當事人 of the registration (the deceased, the child) as well as the one fined.
+		d.Rect(x0, ay, x4-x0, rh)
+		d.Line(x1, ay, x1, ay+rh)
+		if err := d.Text(x0+2, ay+6.3, "登記當事人"); err != nil {
+			return err
+		}
+		if err := d.Text(x1+2, ay+6.3, subjectLine(p.c)); err != nil {
+			return err
+		}
+		ay += rh
+	}
 	addr := r.Address + "（" + AddressLabel(r.AddressKind) + "）"
 	lines, err := d.Wrap(addr, x4-x1-4)
 	if err != nil {
@@ -519,6 +551,37 @@ func finePartyTable(p *page) error {
 		}
 	}
 	p.y = ay + h + 1
+	return nil
+}
+
+// subjectLine names the person the registration is about: 王老先生（死亡登記之當事人）.
+func subjectLine(c *Content) string {
+	s := c.Input.Subject
+	if c.Input.Item != "" {
+		s += "（" + c.Input.Item + "之當事人）"
+	}
+	return s
+}
+
+// draftMark prints a fine decision awaiting approval as what it is: a draft, not
+// to be served, across the page and beside the copy label.
+func draftMark(p *page) error {
+	d := p.d
+	if err := d.SetFont(pdf.Kai, 13); err != nil {
+		return err
+	}
+	d.SetGray(0.45)
+	if err := d.Text(marginX, p.y+4, "草稿　未經主管核准，不得送達"); err != nil {
+		return err
+	}
+	if err := d.SetFont(pdf.Kai, 96); err != nil {
+		return err
+	}
+	d.SetGray(0.8)
+	if err := d.TextCenter(p.w/2, 175, "草　稿"); err != nil {
+		return err
+	}
+	d.SetGray(0)
 	return nil
 }
 
@@ -615,7 +678,13 @@ func renderServiceCertificate(p *page, off *office.Office) error {
 	if err := d.SetFont(pdf.Sung, 10); err != nil {
 		return err
 	}
-	return p.wrapSmall("附記：一、送達人應將本證書提出於行政機關附卷（行政程序法第76條第3項）。二、由郵政機關送達者，依郵政機關送達訴訟文書實施辦法辦理（同法第68條第5項）。三、催告期限自送達之次日起算（戶籍法施行細則第19條第2項）。")
+	note := "附記：一、送達人應將本證書提出於行政機關附卷（行政程序法第76條第3項）。二、由郵政機關送達者，依郵政機關送達訴訟文書實施辦法辦理（同法第68條第5項）。"
+	if c.Input.Kind == KindReminder {
+		note += "三、催告期限自送達之次日起算（戶籍法施行細則第19條第2項）。"
+	} else {
+		note += "三、繳納期限及救濟期間自送達之次日起算。"
+	}
+	return p.wrapSmall(note)
 }
 
 // renderOneTime prints the 一次告知單 on one A4 sheet: 收執聯 above, 存根聯 below,

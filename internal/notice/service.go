@@ -91,7 +91,12 @@ type Document struct {
 	CancelledBy     int64
 	CancellerName   string
 	CancelledAt     time.Time
-	Content         *Content
+	ApprovedBy      int64
+	ApproverName    string
+	ApprovedAt      time.Time
+	// Draft: a fine decision not yet approved, printed as a preview only.
+	Draft   bool
+	Content *Content
 }
 
 // Cancelled reports whether the document was cancelled (作廢).
@@ -205,11 +210,17 @@ func storeIssued(ctx context.Context, tx *db.Tx, d *draft, clerk Clerk, issue, a
 }
 
 // Issue validates, computes, numbers and stores a document in one transaction.
+//
+// A fine decision (罰鍰裁處書) is not issued here: it is drafted (DraftFine) and
+// numbered when a supervisor approves it (ApproveFine).
 func (s *Service) Issue(ctx context.Context, clerk Clerk, in Input) (*Document, error) {
 	issue := s.Today()
 	d, err := s.prepare(ctx, clerk, in, issue, nil)
 	if err != nil {
 		return nil, err
+	}
+	if d.Content.Input.Kind == KindFine {
+		return nil, errFineNeedsApproval
 	}
 	c := &d.Content
 	now := s.now()
@@ -277,6 +288,9 @@ func (s *Service) mayAmend(clerk Clerk, doc *Document) error {
 	}
 	if doc.Cancelled() {
 		return &ConflictError{Message: "本文書已作廢，不得修改"}
+	}
+	if doc.Kind == KindFine {
+		return &ConflictError{Message: "罰鍰裁處書經主管核准後不得修改；如有錯誤，請作廢後重新擬稿送主管核准"}
 	}
 	return nil
 }
@@ -404,16 +418,17 @@ func (s *Service) auditDenied(ctx context.Context, clerk Clerk, action string, d
 const docCols = `d.id, d.office_id, o.name, d.kind, d.subtype, d.item, d.roc_year, d.seq, d.doc_no, d.recipient_id_no, d.recipient_name,
 	COALESCE(d.template_id, 0), d.version, d.status, d.deadline, d.amount, d.calendar_version, d.issued_by, u.display_name, u.username,
 	COALESCE(d.counter_id, 0), d.issued_on, d.issued_at, d.updated_at, d.cancel_reason, COALESCE(d.cancelled_by, 0),
-	COALESCE(c.display_name, ''), d.cancelled_at`
+	COALESCE(c.display_name, ''), d.cancelled_at, COALESCE(d.approved_by, 0), COALESCE(ap.display_name, ''), d.approved_at`
 
-const docFrom = ` FROM documents d JOIN offices o ON o.id = d.office_id JOIN users u ON u.id = d.issued_by LEFT JOIN users c ON c.id = d.cancelled_by`
+const docFrom = ` FROM documents d JOIN offices o ON o.id = d.office_id JOIN users u ON u.id = d.issued_by LEFT JOIN users c ON c.id = d.cancelled_by LEFT JOIN users ap ON ap.id = d.approved_by`
 
 func scanDoc(r interface{ Scan(...any) error }) (*Document, error) {
 	var d Document
-	var deadline, issuedOn, issuedAt, updatedAt, cancelledAt string
+	var deadline, issuedOn, issuedAt, updatedAt, cancelledAt, approvedAt string
 	if err := r.Scan(&d.ID, &d.OfficeID, &d.OfficeName, &d.Kind, &d.Subtype, &d.Item, &d.ROCYear, &d.Seq, &d.DocNo, &d.RecipientIDNo, &d.RecipientName,
 		&d.TemplateID, &d.Version, &d.Status, &deadline, &d.Amount, &d.CalendarVersion, &d.IssuedBy, &d.IssuerName, &d.IssuerUsername,
-		&d.CounterID, &issuedOn, &issuedAt, &updatedAt, &d.CancelReason, &d.CancelledBy, &d.CancellerName, &cancelledAt); err != nil {
+		&d.CounterID, &issuedOn, &issuedAt, &updatedAt, &d.CancelReason, &d.CancelledBy, &d.CancellerName, &cancelledAt,
+		&d.ApprovedBy, &d.ApproverName, &approvedAt); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
@@ -424,6 +439,9 @@ func scanDoc(r interface{ Scan(...any) error }) (*Document, error) {
 	d.IssuedAt, d.UpdatedAt = db.ParseTime(issuedAt), db.ParseTime(updatedAt)
 	if cancelledAt != "" {
 		d.CancelledAt = db.ParseTime(cancelledAt)
+	}
+	if approvedAt != "" {
+		d.ApprovedAt = db.ParseTime(approvedAt)
 	}
 	return &d, nil
 }

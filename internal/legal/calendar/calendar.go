@@ -30,8 +30,8 @@ type Kind string
 // Day kinds.
 const (
 	Workday       Kind = "workday"        // ordinary Monday–Friday, open
-	Weekend       Kind = "weekend"        // Saturday or Sunday, closed
-	Holiday       Kind = "holiday"        // closed weekday: 國定假日, 補假, 調整放假
+	Weekend       Kind = "weekend"        // ordinary Saturday or Sunday, closed (no holiday falls on it)
+	Holiday       Kind = "holiday"        // closed for a 國定假日/紀念日, 補假 or 調整放假 (a weekday, or a Saturday or Sunday a holiday falls on)
 	MakeupWorkday Kind = "makeup_workday" // 補行上班 Saturday (or Sunday), open
 	ClosureDay    Kind = "closure"        // ad-hoc closure (颱風停止上班 …), closed
 	UncoveredDay  Kind = "uncovered"      // year not in the calendar: weekends only
@@ -204,6 +204,14 @@ func (c *Calendar) baseDay(t time.Time) Day {
 // IsOpen reports whether the office is open on t (辦公日).
 func (c *Calendar) IsOpen(t time.Time) bool { return c.Day(t).Open }
 
+// IsHolidayWeekend reports whether t is a Saturday or Sunday on which a national
+// holiday falls (2026-10-10 國慶日, a Saturday), as opposed to an ordinary weekend day.
+func (c *Calendar) IsHolidayWeekend(t time.Time) bool {
+	t = civil(t)
+	d := c.Day(t)
+	return isWeekend(t) && !d.Open && d.Kind == Holiday
+}
+
 // IsMakeupWorkday reports whether t is a weekend day on which offices work (補行上班日).
 func (c *Calendar) IsMakeupWorkday(t time.Time) bool {
 	t = civil(t)
@@ -316,7 +324,7 @@ func (c *Calendar) WithYears(days []Day) (*Calendar, error) {
 	for _, d := range days {
 		d.Date = civil(d.Date)
 		if d.Kind == kindUnknownKey {
-			d.Kind = kindFor(d.Date, d.Open)
+			d.Kind = kindFor(d.Date, d.Open, d.Name)
 		}
 		if d.Source == "" {
 			d.Source = "dgpa"
@@ -336,10 +344,16 @@ func (c *Calendar) WithYears(days []Day) (*Calendar, error) {
 	return n, nil
 }
 
-func kindFor(t time.Time, open bool) Kind {
+// kindFor classifies a day of a loaded calendar. The DGPA names only days off and
+// make-up workdays, so a closed Saturday or Sunday with a name is a holiday that
+// falls on it (2026-10-10 國慶日): 行政程序法第48條第4項 treats it as a 國定假日,
+// not as an ordinary Saturday.
+func kindFor(t time.Time, open bool, name string) Kind {
 	switch {
 	case isWeekend(t) && open:
 		return MakeupWorkday
+	case isWeekend(t) && name != "":
+		return Holiday
 	case isWeekend(t):
 		return Weekend
 	case open:
@@ -403,7 +417,7 @@ func LoadDGPA(r io.Reader) ([]Day, error) {
 		if open && isWeekend(d) && name == "" {
 			name = "補行上班"
 		}
-		days = append(days, Day{Date: d, Open: open, Kind: kindFor(d, open), Name: name, Source: "dgpa"})
+		days = append(days, Day{Date: d, Open: open, Kind: kindFor(d, open, name), Name: name, Source: "dgpa"})
 	}
 	if len(days) == 0 {
 		return nil, errors.New("辦公日曆表沒有任何日期")

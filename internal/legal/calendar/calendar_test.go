@@ -45,7 +45,9 @@ func TestEmbeddedCalendar(t *testing.T) {
 		{"Sunday", "2024-08-04", false, false, "", Weekend},
 		{"小年夜 2024", "2024-02-08", false, false, "小年夜", Holiday},
 		{"除夕 2024", "2024-02-09", false, false, "除夕", Holiday},
-		{"春節 Saturday 2024", "2024-02-10", false, false, "春節", Weekend},
+		{"春節 Saturday 2024 (a holiday on a Saturday)", "2024-02-10", false, false, "春節", Holiday},
+		{"國慶日 Saturday 2026", "2026-10-10", false, false, "國慶日", Holiday},
+		{"青年節 Saturday 2014: a commemoration, no day off", "2014-03-29", false, false, "青年節", Weekend},
 		{"補假 2024-02-14", "2024-02-14", false, false, "補假", Holiday},
 		{"first workday after LNY 2024", "2024-02-15", true, false, "", Workday},
 		{"make-up Saturday 2024-02-17 (法務部99.02.03函)", "2024-02-17", true, true, "補行上班", MakeupWorkday},
@@ -281,5 +283,37 @@ func TestClosures(t *testing.T) {
 	all := c.WithClosures([]Closure{{Date: d("2024-07-26")}})
 	if all.IsOpen(d("2024-07-26")) || all.Day(d("2024-07-26")).Name != "停止上班" {
 		t.Error("closure without reason")
+	}
+}
+
+// A Saturday on which a national holiday falls is told from an ordinary Saturday
+// (行政程序法第48條第4項; LEGAL.md U18): in the embedded data and in a loaded DGPA file,
+// whose 備註 names only days off.
+func TestHolidayWeekend(t *testing.T) {
+	c := Default()
+	for day, want := range map[string]bool{
+		"2026-10-10": true,  // 國慶日
+		"2026-02-28": true,  // 和平紀念日
+		"2025-10-25": true,  // 臺灣光復暨金門古寧頭大捷紀念日 (2025 revision)
+		"2027-05-01": true,  // 勞動節, a holiday for all from 2026
+		"2026-10-03": false, // ordinary Saturday
+		"2014-03-29": false, // 青年節: a commemoration without a day off
+		"2024-02-17": false, // make-up Saturday (open)
+		"2026-10-09": false, // 補假, a Friday: a holiday, but not a weekend day
+	} {
+		if got := c.IsHolidayWeekend(d(day)); got != want {
+			t.Errorf("IsHolidayWeekend(%s) = %v, want %v", day, got, want)
+		}
+	}
+	loaded, err := LoadDGPA(strings.NewReader("西元日期,星期,是否放假,備註\n20261003,六,2,\n20261009,五,2,補假\n20261010,六,2,國慶日\n20261011,日,2,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]Kind{}
+	for _, x := range loaded {
+		kinds[x.Date.Format("2006-01-02")] = x.Kind
+	}
+	if kinds["2026-10-03"] != Weekend || kinds["2026-10-09"] != Holiday || kinds["2026-10-10"] != Holiday || kinds["2026-10-11"] != Weekend {
+		t.Errorf("loaded kinds %v", kinds)
 	}
 }

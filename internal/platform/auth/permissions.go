@@ -47,7 +47,8 @@ type Permission string
 const (
 	PersonRead     Permission = "person.read"      // 查詢民眾資料
 	PersonWrite    Permission = "person.write"     // 建立、修改民眾資料
-	DocumentIssue  Permission = "document.issue"   // 開立通知書、催告書、罰鍰裁處書、一次告知單、通知單
+	DocumentIssue  Permission = "document.issue"   // 開立通知書、催告書、一次告知單、通知單；擬罰鍰裁處書稿
+	FineApprove    Permission = "fine.approve"     // 核准本所罰鍰裁處書（核准後始編號、列印）
 	TemplateManage Permission = "template.manage"  // 維護文書範本
 	CalcUse        Permission = "calc.use"         // 居留期間、受胎期間、生育津貼、法定期間計算
 	AgencyFile     Permission = "agency.file"      // N加e 跨機關通報
@@ -90,11 +91,11 @@ var clerkPerms = []Permission{PersonRead, PersonWrite, DocumentIssue, CalcUse, A
 // 西屯's citizens. An office's own matters stay with its supervisor.
 var rolePermissions = map[Role][]Permission{
 	Clerk: clerkPerms,
-	Supervisor: append(append([]Permission{}, clerkPerms...), TemplateManage, AgencyManage, FeeVoidApprove,
+	Supervisor: append(append([]Permission{}, clerkPerms...), TemplateManage, AgencyManage, FeeVoidApprove, FineApprove,
 		RatingView, ArchiveScan, ArchiveManage, SealScan, SealApprove, AuditView, UserManage),
 	Scanner: {PersonRead, ArchiveRead, ArchiveScan, SealScan, ReportView, FormRead, TipRead},
 	Cashier: {PersonRead, FeeCollect, FeeSettle, ReportView, FormRead, TipRead},
-	Admin: {PersonRead, PersonWrite, DocumentIssue, TemplateManage, CalcUse, AgencyFile, AgencyManage, AgencyRegister, FeeCollect,
+	Admin: {PersonRead, PersonWrite, DocumentIssue, FineApprove, TemplateManage, CalcUse, AgencyFile, AgencyManage, AgencyRegister, FeeCollect,
 		FeeVoidApprove, FeeManage, FeeSettle, RatingView, FormRead, FormManage, TipRead, TipManage, ArchiveRead,
 		ArchiveScan, ArchiveManage, SealCompare, SealScan, SealApprove, ReportView, AuditView, UserManage, OfficeManage,
 		CityWide, CalendarManage, TokenManage},
