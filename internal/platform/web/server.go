@@ -377,6 +377,12 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			u, tokenID, err := k.Auth.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
+			if errors.Is(err, auth.ErrTokenExpired) {
+				k.authLimiter.Allow(addr)
+				k.Audit(r, "api.auth", "api_token", fmt.Sprint(tokenID), "", "denied", "expired token")
+				JSON(w, http.StatusUnauthorized, map[string]string{"error": "API 權杖已逾期，請洽機房人員展延或重新核發"})
+				return
+			}
 			if err != nil {
 				k.authLimiter.Allow(addr)
 				k.Audit(r, "api.auth", "api_token", "", "", "denied", "invalid token")
