@@ -591,7 +591,7 @@ type Token struct {
 var ErrTokenExpired = errors.New("API 權杖已逾期")
 
 // tokenExpiry is when a token expires: its expires_at, or for a token from
-// before expiry existed (”), created_at plus the policy's life.
+// before expiry existed (empty), created_at plus the policy's life.
 func (s *Service) tokenExpiry(created, expires string) time.Time {
 	if expires != "" {
 		return db.ParseTime(expires)
