@@ -3,10 +3,14 @@ package app_test
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/rating"
 )
 
 // TestCSRFTokenBoundToSession (issue 17, item 10): the form token is an HMAC of
@@ -194,4 +199,147 @@ func flashText(resp *http.Response) string {
 		return v
 	}
 	return string(b)
+}
+
+// pairTerminal posts a pairing code to the handler as a terminal at addr,
+// with the anonymous CSRF cookie and token of anon.
+func terminalPair(e *env, anon *client, addr, code string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	req := httptest.NewRequest("POST", "/terminal/pair", strings.NewReader(url.Values{"code": {code}, "csrf_token": {anon.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr + ":40000"
+	u, _ := url.Parse(e.Srv.URL)
+	for _, c := range anon.http.Jar.Cookies(u) {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	e.App.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// TestTerminalPairingIsLimitedAndAudited (issue 17, item 10): a pairing code
+// names its counter and carries eight secret digits; a wrong guess is charged
+// to that counter's code, void after five; attempts are limited per address
+// and per office (from every address together) with 429; every attempt —
+// right, wrong or refused — is audited under the counter's office.
+func TestTerminalPairingIsLimitedAndAudited(t *testing.T) {
+	e := newEnvWith(t, func(c *app.Config) { c.AuthRate = 5 }, io.Discard)
+	ctx := context.Background()
+	xitun := e.officeID("xitun")
+	counters, err := e.App.Offices.Counters(ctx, xitun)
+	if err != nil || len(counters) < 3 {
+		t.Fatalf("counters: %v", err)
+	}
+	sup := e.loggedIn("supervisor")
+	codeFor := func(counter int64) string {
+		sup.get("/rating/terminals")
+		st, body, resp := sup.post("/rating/terminals/code", url.Values{"counter_id": {fmt.Sprint(counter)}}, true)
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		code := loc.Query().Get("code")
+		if st != http.StatusSeeOther || !regexp.MustCompile(`^[0-9]+-[0-9]{8}$`).MatchString(code) {
+			t.Fatalf("pairing code: %d %q %.200s", st, code, body)
+		}
+		return code
+	}
+	wrong := func(code string) string { // the same counter, another secret
+		c, s, _ := strings.Cut(code, "-")
+		return fmt.Sprintf("%s-%08d", c, (atoi(t, s)+1)%100_000_000)
+	}
+	anon := e.client()
+	anon.get("/terminal")
+	pairs := func(outcome string) int {
+		es, _ := audit.Search(ctx, e.DB, audit.Filter{Action: "rating.terminal.pair", Outcome: outcome})
+		return len(es)
+	}
+
+	// Two wrong guesses, then the right code: paired; each attempt audited under 西屯.
+	a := codeFor(counters[0].ID)
+	for i := range 2 {
+		if rec := terminalPair(e, anon, fmt.Sprintf("10.0.1.%d", i+1), wrong(a)); rec.Code != http.StatusBadRequest {
+			t.Fatalf("wrong code: %d", rec.Code)
+		}
+	}
+	if rec := terminalPair(e, anon, "10.0.1.9", a); rec.Code != http.StatusSeeOther {
+		t.Fatalf("right code: %d %.300s", rec.Code, rec.Body.String())
+	}
+	es, _ := audit.Search(ctx, e.DB, audit.Filter{Action: "rating.terminal.pair", OfficeID: xitun})
+	if len(es) != 3 || es[0].Outcome != audit.OK || es[1].Detail != "wrong code (2 of 5)" || es[1].Client != "10.0.1.2" {
+		t.Fatalf("audited attempts: %+v", es)
+	}
+	if rec := terminalPair(e, anon, "10.0.1.9", a); rec.Code != http.StatusBadRequest {
+		t.Errorf("a used code again: %d", rec.Code)
+	}
+
+	// Five wrong guesses from five addresses void the code: the right one is refused after.
+	b := codeFor(counters[1].ID)
+	for i := range 5 {
+		terminalPair(e, anon, fmt.Sprintf("10.0.2.%d", i+1), wrong(b))
+	}
+	if rec := terminalPair(e, anon, "10.0.2.9", b); rec.Code != http.StatusBadRequest {
+		t.Errorf("the right code after five wrong guesses: %d, want 400 (void)", rec.Code)
+	}
+	// A new code replaces the old: only the newest of a counter works.
+	c1 := codeFor(counters[2].ID)
+	c2 := codeFor(counters[2].ID)
+	if _, _, err := e.App.Rating.PairFrom(ctx, c1, "10.0.3.1"); !errors.Is(err, rating.ErrPairing) {
+		t.Errorf("a replaced code: %v, want refused", err)
+	}
+
+	// A flood on one office from many addresses: past the office's limit, 429
+	// (Retry-After), each refusal audited under the office.
+	limited := pairs(audit.Denied)
+	var tooMany int
+	for i := range 20 {
+		rec := terminalPair(e, anon, fmt.Sprintf("10.1.0.%d", i+1), wrong(c2))
+		if rec.Code == http.StatusTooManyRequests {
+			tooMany++
+			if rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "次數過多") {
+				t.Errorf("429 without Retry-After or message")
+			}
+		}
+	}
+	if tooMany < 10 {
+		t.Errorf("%d of 20 attempts on one office from 20 addresses refused with 429, want at least 10", tooMany)
+	}
+	if got := pairs(audit.Denied) - limited; got != 20 {
+		t.Errorf("%d audited refusals for 20 attempts", got)
+	}
+	es, _ = audit.Search(ctx, e.DB, audit.Filter{Action: "rating.terminal.pair", OfficeID: xitun, Outcome: audit.Denied})
+	var officeLimited int
+	for _, en := range es {
+		if strings.Contains(en.Detail, "rate limited") && en.ObjectKind == "office" {
+			officeLimited++
+		}
+	}
+	if officeLimited != tooMany {
+		t.Errorf("%d office-limited refusals audited under 西屯, %d answered 429", officeLimited, tooMany)
+	}
+
+	// A flood from one address (malformed or not): past --auth-rate, 429 and audited.
+	before := pairs(audit.Denied)
+	tooMany = 0
+	for range 8 {
+		if rec := terminalPair(e, anon, "10.9.9.9", "123"); rec.Code == http.StatusTooManyRequests {
+			tooMany++
+		}
+	}
+	if tooMany != 3 {
+		t.Errorf("%d of 8 attempts from one address refused, want 3 (5 a minute)", tooMany)
+	}
+	if got := pairs(audit.Denied) - before; got != 8 {
+		t.Errorf("%d audited refusals for 8 attempts from one address", got)
+	}
+	// Only the one right attempt paired.
+	if n := pairs(audit.OK); n != 1 {
+		t.Errorf("%d successful pairings audited, want 1", n)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
