@@ -1,11 +1,17 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"image"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -342,4 +348,157 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// minimalPDF is a well-formed one-page PDF (a comment line carries text, so
+// two differ).
+func minimalPDF(text string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n% " + text + "\n")
+	var offs []int
+	for i, o := range objs {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// hugePNG is a small PNG whose header declares w×h pixels (a decompression
+// bomb as far as any header check can tell).
+func hugePNG(w, h uint32) []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)))
+	b := buf.Bytes()
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29])) // IHDR's type and data
+	return b
+}
+
+// sentApplication files and sends an N加e application as c (西屯's clerk).
+func sentApplication(t *testing.T, e *env, c *client, key string) int64 {
+	t.Helper()
+	a, err := e.App.Agency.AgencyByCode(context.Background(), "tax_taichung")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.get("/agency")
+	var app struct{ ID int64 }
+	req := map[string]any{"kind": "move", "person_id_no": "A123456789", "send": true,
+		"fields":   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市南屯區公益路二段1號", "event_date": rocdate.ISO(rocdate.Today(e.DB.Now()))},
+		"agencies": []map[string]any{{"agency_id": a.ID}}}
+	apiJSON(t, c, "POST", "/api/v1/agency/applications", req, &app)
+	return app.ID
+}
+
+// uploadScan posts a file as the signed scan of application id.
+func uploadScan(t *testing.T, c *client, id int64, name string, content []byte, reason string) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", c.csrf)
+	if reason != "" {
+		mw.WriteField("reason", reason)
+	}
+	fw, _ := mw.CreateFormFile("scan", name)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/agency/applications/%d/scan", c.e.Srv.URL, id), &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestAgencySignedScanIsCheckedAndVersioned (issue 17): the N加e signed scan
+// goes through imagebudget.Check — random bytes named .pdf, a broken PDF and
+// a PNG declaring 20000×20000 pixels are refused with a Chinese reason and
+// store nothing — and a replacement never overwrites: it needs a reason, is
+// audited as a replacement, and the earlier scan stays listed and viewable.
+func TestAgencySignedScanIsCheckedAndVersioned(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := e.loggedIn("clerk")
+	id := sentApplication(t, e, c, "scan-versions")
+	c.get(fmt.Sprintf("/agency/applications/%d", id))
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(i*7919 + i/13)
+	}
+	for name, bad := range map[string]struct {
+		file []byte
+		want string
+	}{
+		"random.pdf":  {random, "不是 PDF、JPEG、PNG"},
+		"broken.pdf":  {append([]byte("%PDF-1.7\n"), random...), "PDF 檔不完整"},
+		"bomb.png":    {hugePNG(20000, 20000), "影像尺寸過大（20000×20000 像素"},
+		"cut.pdf":     {minimalPDF("x")[:200], "PDF 檔不完整"},
+		"renamed.pdf": {[]byte("<html><script>alert(1)</script></html>"), "不是 PDF"},
+	} {
+		st, body := uploadScan(t, c, id, name, bad.file, "")
+		if st != http.StatusBadRequest || !strings.Contains(body, bad.want) {
+			t.Errorf("%s: %d, want 400 with %q\n%s", name, st, bad.want, body[strings.Index(body, "<main"):])
+		}
+	}
+	var n int
+	e.DB.QueryRow(ctx, `SELECT COUNT(*) FROM agency_application_scans WHERE application_id = ?`, id).Scan(&n)
+	if n != 0 {
+		t.Fatalf("refused files stored %d scans", n)
+	}
+
+	first, second := minimalPDF("first signing"), minimalPDF("second signing")
+	if st, body := uploadScan(t, c, id, "signed.pdf", first, ""); st != http.StatusSeeOther {
+		t.Fatalf("first scan: %d %.300s", st, body)
+	}
+	if st, body := uploadScan(t, c, id, "again.pdf", second, ""); st != http.StatusBadRequest || !strings.Contains(body, "更換須註明原因") {
+		t.Errorf("replacement without a reason: %d %.300s", st, body)
+	}
+	if st, body := uploadScan(t, c, id, "again.pdf", second, "民眾補簽"); st != http.StatusSeeOther {
+		t.Fatalf("replacement: %d %.300s", st, body)
+	}
+	if st, body := c.get(fmt.Sprintf("/agency/applications/%d/scan", id)); st != 200 || body != string(second) {
+		t.Errorf("current scan is not the replacement: %d", st)
+	}
+	if st, body := c.get(fmt.Sprintf("/agency/applications/%d/scan?v=1", id)); st != 200 || body != string(first) {
+		t.Errorf("version 1 is not the first scan: %d", st)
+	}
+	_, page := c.get(fmt.Sprintf("/agency/applications/%d", id))
+	contains(t, page, "第 2 版（現行）", "第 1 版", "民眾補簽", "?v=1")
+	es, _ := audit.Search(ctx, e.DB, audit.Filter{Action: "agency.application.scan.replace"})
+	if len(es) != 1 || !strings.Contains(es[0].Detail, "version 2 replaces version 1") || !strings.Contains(es[0].Detail, "reason=民眾補簽") || es[0].PersonIDNo != "A123456789" {
+		t.Errorf("replacement audit: %+v", es)
+	}
+	es, _ = audit.Search(ctx, e.DB, audit.Filter{Action: "agency.application.scan.view"})
+	if len(es) < 2 || es[0].Detail != "version 1" {
+		t.Errorf("scan views audited: %+v", es)
+	}
+	// Another office's clerk: refused, audited, nothing stored.
+	other := e.loggedIn("clerk2")
+	other.get("/agency")
+	before := deniedEntries(t, e, "clerk2")
+	if st, _ := uploadScan(t, other, id, "x.pdf", minimalPDF("other office"), "改"); st != http.StatusForbidden {
+		t.Errorf("another office's upload: %d, want 403", st)
+	}
+	if deniedEntries(t, e, "clerk2") == before {
+		t.Error("another office's upload refused without an audit entry")
+	}
+	e.DB.QueryRow(ctx, `SELECT COUNT(*) FROM agency_application_scans WHERE application_id = ?`, id).Scan(&n)
+	if n != 2 {
+		t.Errorf("%d scan versions, want 2", n)
+	}
 }
