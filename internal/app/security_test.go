@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"ebazhao/internal/app"
+	"ebazhao/internal/archive"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/rating"
@@ -128,7 +130,10 @@ func TestAPITokensExpireAndRenew(t *testing.T) {
 
 	// Renewing is the admin's (token.manage): a supervisor and a clerk are
 	// refused and audited; the admin renews, audited, and the token works again.
-	admin = e.loggedIn("admin") // the old session idled out
+	if st, _ := admin.get("/"); st != http.StatusSeeOther { // 91 days: the session idled out long ago
+		t.Errorf("a session after 91 days: %d, want 303 to the login", st)
+	}
+	admin = e.loggedIn("admin")
 	_, body = admin.get("/admin/tokens")
 	contains(t, body, "已逾期", "展延")
 	for _, who := range []string{"supervisor", "clerk"} {
@@ -500,5 +505,120 @@ func TestAgencySignedScanIsCheckedAndVersioned(t *testing.T) {
 	e.DB.QueryRow(ctx, `SELECT COUNT(*) FROM agency_application_scans WHERE application_id = ?`, id).Scan(&n)
 	if n != 2 {
 		t.Errorf("%d scan versions, want 2", n)
+	}
+}
+
+// TestArchiveRequestAndSealViewsAreScoped (issue 17, item 8): a document page
+// or the scanning form naming a cross-district request (?request=) shows the
+// request — the applicant's ID — only to its two offices and the city level;
+// /seals/views lists the own office's views only (the city level: every
+// office's). Each refusal is a 403 with an audit entry, per role and office.
+func TestArchiveRequestAndSealViewsAreScoped(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	xitun, nantun, beitun := e.officeID("xitun"), e.officeID("nantun"), e.officeID("beitun")
+	sys := audit.Actor{Username: "test"}
+	for _, u := range []struct {
+		name   string
+		office int64
+		role   auth.Role
+	}{{"scanner-nantun", nantun, auth.Scanner}, {"clerk-nantun", nantun, auth.Clerk}, {"scanner-beitun", beitun, auth.Scanner},
+		{"supervisor-beitun", beitun, auth.Supervisor}} {
+		if _, _, err := e.App.Auth.CreateUser(ctx, sys, auth.NewUser{Username: u.name, DisplayName: u.name, OfficeID: u.office, Role: u.role,
+			Password: "demo", MustChange: false}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A document scanned at 西屯, and a request 西屯 files with 南屯 for an applicant.
+	scanner := e.loggedIn("scanner")
+	scanner.get("/archive/docs/new")
+	tiff := archive.EncodeTIFF([]*image.Gray{scanPage(31)})
+	code, body, resp := scanner.upload("/archive/docs", map[string]string{"office": fmt.Sprint(xitun), "item": "birth", "reg_date": "69.5.28",
+		"persons": "A123456789 王大明 當事人"}, "b.tif", tiff)
+	if code != http.StatusSeeOther {
+		t.Fatalf("archive upload: %d %.300s", code, body)
+	}
+	doc, _, _ := strings.Cut(strings.TrimPrefix(resp.Header.Get("Location"), "/archive/docs/"), "?")
+	clerk := e.loggedIn("clerk")
+	clerk.get("/archive/requests/new")
+	const applicant = "B120000008"
+	code, body, resp = clerk.post("/archive/requests", url.Values{"original_office": {fmt.Sprint(nantun)}, "person_name": {"王大明"},
+		"person_id_no": {"A123456789"}, "item": {"marriage"}, "approx_date": {"民國97年"}, "applicant_name": {"王小明"}, "applicant_id_no": {applicant}}, true)
+	if code != http.StatusSeeOther {
+		t.Fatalf("archive request: %d %.300s", code, body)
+	}
+	req := reqLink.FindStringSubmatch(resp.Header.Get("Location"))[1]
+	docPage := "/archive/docs/" + doc + "?purpose=" + url.QueryEscape("跨區申請核發") + "&request=" + req
+	for _, c := range []struct {
+		user, path string
+		ok         bool
+	}{
+		{"clerk", docPage, true},              // 西屯: the receiving office
+		{"clerk-nantun", docPage, true},       // 南屯: the original office
+		{"admin", docPage, true},              // the city level
+		{"clerk2", docPage, false},            // 北屯: neither
+		{"supervisor-beitun", docPage, false}, // 北屯, a supervisor: neither
+		{"scanner-nantun", "/archive/docs/new?request=" + req, true},
+		{"scanner", "/archive/docs/new?request=" + req, true},
+		{"scanner-beitun", "/archive/docs/new?request=" + req, false},
+		{"supervisor-beitun", "/archive/docs/new?request=" + req, false},
+	} {
+		cl := e.loggedIn(c.user)
+		before := deniedEntries(t, e, c.user)
+		st, body := cl.get(c.path)
+		switch {
+		case c.ok && st != http.StatusOK:
+			t.Errorf("%s on %s: %d, want 200", c.user, c.path, st)
+		case !c.ok && st != http.StatusForbidden:
+			t.Errorf("%s on %s: %d, want 403", c.user, c.path, st)
+		case !c.ok && strings.Contains(body, applicant):
+			t.Errorf("%s on %s: the refusal shows the applicant's ID", c.user, c.path)
+		case !c.ok && deniedEntries(t, e, c.user) == before:
+			t.Errorf("%s on %s: refused without an audit entry", c.user, c.path)
+		}
+	}
+
+	// Seal image views at 西屯 and at 北屯.
+	for _, v := range []struct {
+		user   string
+		office int64
+		person string
+	}{{"clerk", xitun, "A123456789"}, {"clerk2", beitun, "B120000017"}} {
+		u, _ := e.App.Auth.UserByName(ctx, v.user)
+		en := audit.For(u.Actor("test"), "seal.image.view", "seal_event", "1")
+		en.PersonIDNo = v.person
+		if err := audit.Record(ctx, e.DB, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		user, query string
+		status      int
+		sees, hides []string
+	}{
+		{"supervisor", "", http.StatusOK, []string{"A123456789"}, []string{"B120000017"}},
+		{"supervisor-beitun", "", http.StatusOK, []string{"B120000017"}, []string{"A123456789"}},
+		{"supervisor-beitun", "?person=A123456789", http.StatusOK, nil, []string{"A123456789</"}},
+		{"supervisor-beitun", fmt.Sprintf("?office=%d", xitun), http.StatusForbidden, nil, []string{"A123456789"}},
+		{"supervisor", fmt.Sprintf("?office=%d", beitun), http.StatusForbidden, nil, []string{"B120000017"}},
+		{"admin", "", http.StatusOK, []string{"A123456789", "B120000017"}, nil},
+		{"admin", fmt.Sprintf("?office=%d", beitun), http.StatusOK, []string{"B120000017"}, []string{"A123456789"}},
+		{"clerk", "", http.StatusForbidden, nil, []string{"A123456789"}}, // no audit.view
+	} {
+		cl := e.loggedIn(c.user)
+		before := deniedEntries(t, e, c.user)
+		st, body := cl.get("/seals/views" + c.query)
+		if st != c.status {
+			t.Errorf("%s /seals/views%s: %d, want %d", c.user, c.query, st, c.status)
+		}
+		contains(t, body, c.sees...)
+		for _, h := range c.hides {
+			if strings.Contains(body, h) {
+				t.Errorf("%s /seals/views%s shows %s", c.user, c.query, h)
+			}
+		}
+		if st == http.StatusForbidden && deniedEntries(t, e, c.user) == before {
+			t.Errorf("%s /seals/views%s refused without an audit entry", c.user, c.query)
+		}
 	}
 }
