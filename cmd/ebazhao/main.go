@@ -26,6 +26,7 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
 )
 
 const usage = `ebazhao — 戶政 e把罩應用服務系統
@@ -438,6 +439,10 @@ func tokenCmd(ctx context.Context, args []string) error {
 	fs := dataFlagSet("token create", &c)
 	user := fs.String("user", "", "user the token acts as")
 	name := fs.String("name", "cli", "what the token is for")
+	maxAge := fs.Duration("max-age", auth.DefaultTokenMaxAge, "how long the token works (renewed on the admin's token page) [EBAZHAO_TOKEN_MAX_AGE]")
+	if v, err := time.ParseDuration(os.Getenv("EBAZHAO_TOKEN_MAX_AGE")); err == nil {
+		*maxAge = v
+	}
 	fs.Parse(args[1:])
 	if *user == "" {
 		return exitError{2, "token create: --user NAME is required"}
@@ -447,7 +452,9 @@ func tokenCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	svc := auth.New(d, auth.DefaultPolicy())
+	p := auth.DefaultPolicy()
+	p.TokenMaxAge = *maxAge
+	svc := auth.New(d, p)
 	u, err := svc.UserByName(ctx, *user)
 	if err != nil {
 		return exitError{1, fmt.Sprintf("token create: no user %q", *user)}
@@ -457,6 +464,7 @@ func tokenCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Println(tok)
+	fmt.Fprintf(os.Stderr, "token for %s expires %s\n", u.Username, rocdate.FormatDateTime(svc.Now().Add(p.TokenLife())))
 	return nil
 }
 

@@ -66,10 +66,14 @@ func login(base, user, pw string) (*clerk, error) {
 	if err != nil {
 		return nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
+	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.Request.URL.Path == "/login" {
 		return nil, fmt.Errorf("login as %s failed", user)
+	}
+	// The form token is bound to the session: read it off the first page.
+	if m := csrfField.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
 	}
 	return c, nil
 }

@@ -43,6 +43,7 @@ func (h *Handlers) Routes() {
 	k.Page("GET /admin/tokens", auth.TokenManage, h.tokens)
 	k.Page("POST /admin/tokens", auth.TokenManage, h.createToken)
 	k.Page("POST /admin/tokens/{id}/revoke", auth.TokenManage, h.revokeToken)
+	k.Page("POST /admin/tokens/{id}/renew", auth.TokenManage, h.renewToken)
 	k.Page("GET /admin/audit", auth.AuditView, h.auditBrowser)
 }
 
@@ -290,7 +291,8 @@ func (h *Handlers) tokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Kit.Render(w, r, "admin_tokens", "API 權杖", map[string]any{"Tokens": toks, "Users": users})
+	return h.Kit.Render(w, r, "admin_tokens", "API 權杖", map[string]any{"Tokens": toks, "Users": users,
+		"LifeDays": int(h.Auth.Policy.TokenLife().Hours() / 24)})
 }
 
 func (h *Handlers) createToken(w http.ResponseWriter, r *http.Request) error {
@@ -307,8 +309,9 @@ func (h *Handlers) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	expires := rocdate.FormatDateTime(h.Auth.Now().Add(h.Auth.Policy.TokenLife()))
 	return h.showSecret(w, r, secret{Title: "已核發 API 權杖", Label: target.Username + " 的權杖（" + name + "）", Value: tok,
-		Note: "系統只保存權杖的雜湊值，離開此頁後無法再查看，請立即妥善保存。", Back: "/admin/tokens"})
+		Note: "有效至 " + expires + "（逾期後須由機房人員展延）。系統只保存權杖的雜湊值，離開此頁後無法再查看，請立即妥善保存。", Back: "/admin/tokens"})
 }
 
 func (h *Handlers) revokeToken(w http.ResponseWriter, r *http.Request) error {
@@ -323,6 +326,21 @@ func (h *Handlers) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.Redirect(w, r, "/admin/tokens", "已撤銷權杖")
+}
+
+func (h *Handlers) renewToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	until, err := h.Auth.RenewToken(r.Context(), web.Actor(r), id, r.PostFormValue("reason"))
+	if err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return web.NotFound("此權杖不存在")
+		}
+		return err
+	}
+	return web.Redirect(w, r, "/admin/tokens", "已展延權杖，有效至 "+rocdate.FormatDateTime(until))
 }
 
 func (h *Handlers) auditBrowser(w http.ResponseWriter, r *http.Request) error {

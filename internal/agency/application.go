@@ -497,30 +497,6 @@ func (s *Service) Cancel(ctx context.Context, user *auth.User, client string, ap
 	})
 }
 
-// AttachScan records the scanned signed application (a blob hash).
-func (s *Service) AttachScan(ctx context.Context, user *auth.User, client string, appID int64, hash string) error {
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var officeID int64
-		var subject string
-		err := tx.QueryRow(ctx, `SELECT office_id, subject_id_no FROM agency_applications WHERE id = ?`, appID).Scan(&officeID, &subject)
-		if errors.Is(err, sql.ErrNoRows) {
-			return db.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if !user.CanActOnOffice(officeID) {
-			return ErrOtherOffice
-		}
-		if _, err := tx.Exec(ctx, `UPDATE agency_applications SET scan_hash = ? WHERE id = ?`, hash, appID); err != nil {
-			return err
-		}
-		e := audit.For(user.Actor(client), "agency.application.scan", "agency_application", fmt.Sprint(appID))
-		e.PersonIDNo, e.Detail = subject, hash
-		return audit.Log(ctx, tx, e)
-	})
-}
-
 const appCols = `a.id, a.office_id, o.name, o.district, a.roc_year, a.number, a.kind, COALESCE(a.person_id, 0), a.subject_id_no, a.subject_name,
 	a.subject_birth_date, a.applicant_name, a.applicant_id_no, a.applicant_relation, a.fields, a.status, a.clerk_id, u.display_name,
 	COALESCE(a.counter_id, 0), a.created_at, a.day, a.sent_at, a.sent_day, a.scan_hash, a.cancelled_at, a.cancel_reason`

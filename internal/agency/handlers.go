@@ -1,6 +1,7 @@
 package agency
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"ebazhao/internal/platform/blob"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
+	"ebazhao/internal/platform/imagebudget"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
@@ -309,8 +311,12 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.User(r)
 	h.Kit.Audit(r, "agency.application.view", "agency_application", fmt.Sprint(app.ID), app.SubjectIDNo, "ok", "")
+	scans, err := h.Svc.Scans(r.Context(), app.ID)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{"App": app, "CanAct": u.CanActOnOffice(app.OfficeID), "Today": rocdate.ISO(h.Svc.today()),
-		"CanRecord": u.Can(auth.AgencyManage) && u.CanActOnOffice(app.OfficeID)}
+		"CanRecord": u.Can(auth.AgencyManage) && u.CanActOnOffice(app.OfficeID), "Scans": scans}
 	if h.TipsURL != nil {
 		data["TipsURL"] = h.TipsURL(app.Kind, app.SubjectIDNo)
 	}
@@ -363,9 +369,11 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	return web.Redirect(w, r, fmt.Sprintf("/agency/applications/%d", id), "申請書已取消，未通報任何機關")
 }
 
-// maxScan bounds an uploaded scan of the signed application.
-const maxScan = 20 << 20
-
+// uploadScan attaches the scanned signed application: read only after login,
+// permission and the office check, bounded in size, checked by content
+// (imagebudget.Check: a real PDF or image within the size and pixel budgets),
+// and kept as a new version — a replacement needs a reason, and the earlier
+// scans stay.
 func (h *Handlers) uploadScan(w http.ResponseWriter, r *http.Request) error {
 	app, err := h.loadApp(r)
 	if err != nil {
@@ -377,37 +385,51 @@ func (h *Handlers) uploadScan(w http.ResponseWriter, r *http.Request) error {
 	if h.Svc.Blobs == nil {
 		return web.BadRequest("系統未設定檔案儲存區，無法上傳掃描檔")
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, ScanLimits.MaxBytes+1<<20)
 	file, _, err := r.FormFile("scan")
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &web.Error{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("掃描檔過大（上限 %d MB）", ScanLimits.MaxBytes>>20), Err: err}
+	}
 	if err != nil {
 		return web.BadRequest("請選擇簽名申請書的掃描檔（PDF、JPEG 或 PNG）")
 	}
 	defer file.Close()
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(file, head)
-	switch ct := http.DetectContentType(head[:n]); ct {
-	case "application/pdf", "image/jpeg", "image/png":
-	default:
-		return web.BadRequest("掃描檔須為 PDF、JPEG 或 PNG（收到 " + ct + "）")
-	}
-	if _, err := file.Seek(0, io.SeekStart); err != nil {
+	b, err := io.ReadAll(io.LimitReader(file, ScanLimits.MaxBytes+1))
+	if err != nil {
 		return err
 	}
-	ref, err := h.Svc.Blobs.Put(r.Context(), file, maxScan)
-	if errors.Is(err, blob.ErrTooLarge) {
-		return web.BadRequest("掃描檔過大（最多 20 MB）")
+	format, err := imagebudget.Check(b, ScanLimits)
+	var rej *imagebudget.Rejection
+	if errors.As(err, &rej) {
+		return &web.Error{Status: http.StatusBadRequest, Msg: "簽名申請書掃描檔：" + rej.Reason, Err: err}
 	}
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if app.ScanHash != "" && reason == "" { // before the file reaches the store
+		return userErr(ErrScanReason)
+	}
+	ref, err := h.Svc.Blobs.Put(r.Context(), bytes.NewReader(b), ScanLimits.MaxBytes)
 	if errors.Is(err, blob.ErrNoSpace) {
 		return &web.Error{Status: http.StatusInsufficientStorage, Msg: blob.NoSpaceMessage, Err: err}
 	}
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.AttachScan(r.Context(), web.User(r), web.ClientAddr(r), app.ID, ref.Hash); err != nil {
+	sc, err := h.Svc.AttachScan(r.Context(), web.User(r), web.ClientAddr(r), app.ID, Scan{Hash: ref.Hash, Format: format, Size: int64(len(b)), Reason: reason})
+	if err != nil {
 		return userErr(err)
 	}
-	return web.Redirect(w, r, fmt.Sprintf("/agency/applications/%d", app.ID), "已保存簽名申請書掃描檔")
+	msg := "已保存簽名申請書掃描檔"
+	if sc.Version > 1 {
+		msg = fmt.Sprintf("已保存新的簽名申請書掃描檔（第 %d 版；先前版本仍保存）", sc.Version)
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/agency/applications/%d", app.ID), msg)
 }
 
+// viewScan shows the current scan, or version ?v=N of its history.
 func (h *Handlers) viewScan(w http.ResponseWriter, r *http.Request) error {
 	app, err := h.loadApp(r)
 	if err != nil {
@@ -416,12 +438,31 @@ func (h *Handlers) viewScan(w http.ResponseWriter, r *http.Request) error {
 	if app.ScanHash == "" || h.Svc.Blobs == nil {
 		return web.NotFound("此申請書沒有掃描檔")
 	}
-	b, err := blob.Get(r.Context(), h.Svc.Blobs, app.ScanHash)
+	hash, version, ctype := app.ScanHash, "current", ""
+	if v := r.URL.Query().Get("v"); v != "" {
+		scans, err := h.Svc.Scans(r.Context(), app.ID)
+		if err != nil {
+			return err
+		}
+		hash = ""
+		for _, sc := range scans {
+			if fmt.Sprint(sc.Version) == v {
+				hash, version, ctype = sc.Hash, "version "+v, sc.ContentType()
+			}
+		}
+		if hash == "" {
+			return web.NotFound("此申請書沒有第 " + v + " 版掃描檔")
+		}
+	}
+	b, err := blob.Get(r.Context(), h.Svc.Blobs, hash)
 	if err != nil {
 		return err
 	}
-	h.Kit.Audit(r, "agency.application.scan.view", "agency_application", fmt.Sprint(app.ID), app.SubjectIDNo, "ok", "")
-	w.Header().Set("Content-Type", http.DetectContentType(b))
+	h.Kit.Audit(r, "agency.application.scan.view", "agency_application", fmt.Sprint(app.ID), app.SubjectIDNo, "ok", version)
+	if ctype == "" {
+		ctype = http.DetectContentType(b)
+	}
+	w.Header().Set("Content-Type", ctype)
 	_, err = w.Write(b)
 	return err
 }

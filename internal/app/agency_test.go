@@ -441,7 +441,7 @@ func TestAgencySignedScanUpload(t *testing.T) {
 	if st := upload([]byte("just some text, not a scan")); st != http.StatusBadRequest {
 		t.Errorf("text upload: %d", st)
 	}
-	scan := []byte("%PDF-1.4\n% signed application scan\n%%EOF\n")
+	scan := minimalPDF("signed application scan")
 	if st := upload(scan); st != http.StatusSeeOther {
 		t.Fatalf("pdf upload: %d", st)
 	}

@@ -98,8 +98,15 @@ func New(ctx context.Context, c Config, d *db.DB, log *slog.Logger) (*App, error
 	a := &App{Config: c, DB: d, Log: log, Auth: auth.New(d, c.Policy), Offices: &office.Store{DB: d}, Persons: &person.Store{DB: d}, Legal: &calc.Store{DB: d}, Rating: rating.New(d)}
 	tmpl, _ := fs.Sub(webassets.FS, "templates")
 	static, _ := fs.Sub(webassets.FS, "static")
+	// CSRF tokens are keyed by a key derived from the audit key: every server
+	// on the database shares it, and forms survive a restart.
+	// Without an audit key (nothing can be audited then) a random key serves.
+	csrfKey, err := audit.DerivedKey(d, "ebazhao/web/csrf/v1")
+	if err != nil {
+		log.Warn("no audit key to derive the CSRF key from: a random key for this process", "err", err)
+	}
 	kit, err := web.New(web.Options{Auth: a.Auth, DB: d, Log: log, Templates: tmpl, Static: static,
-		SecureCookies: c.TLSCert != "", Version: Version, AuthAttemptsPerMinute: c.AuthRate})
+		SecureCookies: c.TLSCert != "", Version: Version, AuthAttemptsPerMinute: c.AuthRate, CSRFKey: csrfKey})
 	if err != nil {
 		return nil, err
 	}

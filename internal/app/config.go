@@ -64,6 +64,13 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
 // DefaultDataDir is ./data unless EBAZHAO_DATA says otherwise.
 func DefaultDataDir() string { return env("EBAZHAO_DATA", "data") }
 
@@ -121,6 +128,8 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&p.MaxFailures, "lockout-failures", envInt("EBAZHAO_LOCKOUT_FAILURES", p.MaxFailures), "failed logins before lockout")
 	fs.DurationVar(&p.LockDuration, "lockout-duration", p.LockDuration, "lockout duration")
 	fs.DurationVar(&p.IdleTimeout, "session-idle", p.IdleTimeout, "session idle timeout")
+	fs.DurationVar(&p.TokenMaxAge, "token-max-age", envDuration("EBAZHAO_TOKEN_MAX_AGE", auth.DefaultTokenMaxAge),
+		"life of an API token from when it is minted or renewed; an expired token gets 401 until an admin renews it (default 90 days) [EBAZHAO_TOKEN_MAX_AGE]")
 	fs.IntVar(&p.HashMemoryMiB, "hash-memory", envInt("EBAZHAO_HASH_MEMORY", auth.DefaultHashMemoryMiB),
 		"memory budget in MiB for password hashing at once (argon2id, 64 MiB each): max(2, min(CPUs, budget/64)) logins are checked at a time, the rest wait [EBAZHAO_HASH_MEMORY]")
 	fs.IntVar(&c.AuthRate, "auth-rate", envInt("EBAZHAO_AUTH_RATE", web.DefaultAuthAttemptsPerMinute),

@@ -99,6 +99,7 @@ var cityWideRoutes = map[string]string{
 	// Only the admin (機房人員, who holds city.wide) has these permissions.
 	"POST /admin/offices/{id}":       "office.manage is the admin's alone, and the admin is city-wide",
 	"POST /admin/tokens/{id}/revoke": "token.manage is the admin's alone, and the admin is city-wide",
+	"POST /admin/tokens/{id}/renew":  "token.manage is the admin's alone, and the admin is city-wide",
 }
 
 // officeRoute is a route acting on one office's record of a kind. The first

@@ -122,6 +122,7 @@ func (e *env) loggedIn(user string) *client {
 	if st := c.login(user, "demo"); st != http.StatusSeeOther {
 		e.t.Fatalf("login %s: status %d", user, st)
 	}
+	c.get("/") // the form token is the session's (bound to it), not the login page's
 	return c
 }
 

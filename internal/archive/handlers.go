@@ -273,6 +273,12 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 		// No view without a stated purpose: ask first, show nothing.
 		return h.Kit.Render(w, r, "archive_doc", fmt.Sprintf("影像編號 %d", d.ID), data)
 	}
+	var req *Request
+	if reqID != 0 { // another office pair's request (the applicant's ID) is refused before anything is shown
+		if req, err = h.visibleRequest(r, reqID); err != nil {
+			return err
+		}
+	}
 	h.auditView(r, "archive.view", d, "purpose="+purpose)
 	pages := make([]pageView, len(d.Pages))
 	for i, p := range d.Pages {
@@ -281,12 +287,6 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	versions, err := h.Svc.Versions(r.Context(), d)
 	if err != nil {
 		return err
-	}
-	var req *Request
-	if reqID != 0 {
-		if req, err = h.Svc.Request(r.Context(), reqID); err != nil {
-			return webError(err)
-		}
 	}
 	data["Pages"], data["Versions"], data["Request"] = pages, versions, req
 	data["CanRescan"] = u.Can(auth.ArchiveScan) && u.CanActOnOffice(d.OfficeID) && d.Current
@@ -371,8 +371,8 @@ func (h *Handlers) uploadData(r *http.Request, f *uploadData) error {
 	}
 	f.Limits, f.Roles, f.MaxMB = h.Svc.Proc.Limits, Roles, h.Svc.Proc.Limits.MaxUploadBytes>>20
 	if f.RequestID != 0 && f.Request == nil {
-		if f.Request, err = h.Svc.Request(r.Context(), f.RequestID); err != nil {
-			return webError(err)
+		if f.Request, err = h.visibleRequest(r, f.RequestID); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -667,15 +667,23 @@ func (h *Handlers) loadRequest(r *http.Request) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	return h.visibleRequest(r, id)
+}
+
+// visibleRequest loads cross-district request id for r's user: only the two
+// offices concerned (and the city-wide admins) see a request — its applicant's
+// ID and the person's — whether by its own page or named by ?request= on a
+// document or the scanning form. A refusal is audited.
+func (h *Handlers) visibleRequest(r *http.Request, id int64) (*Request, error) {
 	rq, err := h.Svc.Request(r.Context(), id)
 	if err != nil {
 		return nil, webError(err)
 	}
 	u := web.User(r)
-	// Only the two offices concerned (and the city-wide admins) see a request.
 	if !u.CanActOnOffice(rq.OriginalOfficeID) && !u.CanActOnOffice(rq.ReceivingOfficeID) {
-		h.Kit.Audit(r, "archive.request.view", "archive_request", fmt.Sprint(id), rq.PersonIDNo, "denied", "other office")
-		return nil, web.Forbidden("此申請案不屬於本所")
+		h.Kit.Audit(r, "archive.request.view", "archive_request", fmt.Sprint(id), rq.PersonIDNo, "denied",
+			fmt.Sprintf("other office (request of offices %d and %d) at %s", rq.ReceivingOfficeID, rq.OriginalOfficeID, r.URL.Path))
+		return nil, web.Forbidden("此跨區調閱申請案不屬於本所")
 	}
 	return rq, nil
 }

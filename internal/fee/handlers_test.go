@@ -30,6 +30,7 @@ type server struct {
 	*env
 	srv  *httptest.Server
 	auth *auth.Service
+	kit  *web.Kit
 }
 
 func newServer(t *testing.T) *server {
@@ -45,7 +46,7 @@ func newServer(t *testing.T) *server {
 	(&Handlers{Kit: k, Svc: e.svc, Offices: &office.Store{DB: e.d}}).Routes()
 	srv := httptest.NewServer(k.Handler())
 	t.Cleanup(srv.Close)
-	return &server{env: e, srv: srv, auth: a}
+	return &server{env: e, srv: srv, auth: a, kit: k}
 }
 
 const csrfValue = "0123456789abcdef0123456789abcdef0123456789"
@@ -54,6 +55,7 @@ const csrfValue = "0123456789abcdef0123456789abcdef0123456789"
 type browser struct {
 	s      *server
 	cookie string
+	csrf   string // the session's form token
 }
 
 func (s *server) browser(username string, counter int) *browser {
@@ -72,14 +74,18 @@ func (s *server) browser(username string, counter int) *browser {
 			s.t.Fatal(err)
 		}
 	}
-	return &browser{s: s, cookie: web.SessionCookie + "=" + tok + "; ebz_csrf=" + csrfValue}
+	csrf, err := s.kit.SessionCSRF(s.ctx, tok)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return &browser{s: s, cookie: web.SessionCookie + "=" + tok + "; ebz_csrf=" + csrfValue, csrf: csrf}
 }
 
 func (b *browser) do(method, path string, form url.Values, hdr ...string) (*http.Response, string) {
 	b.s.t.Helper()
 	var body io.Reader
 	if form != nil {
-		form.Set("csrf_token", csrfValue)
+		form.Set("csrf_token", b.csrf)
 		body = strings.NewReader(form.Encode())
 	}
 	req, _ := http.NewRequest(method, b.s.srv.URL+path, body)

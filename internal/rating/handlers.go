@@ -1,6 +1,7 @@
 package rating
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -27,7 +29,19 @@ type Handlers struct {
 	Kit     *web.Kit
 	Svc     *Service
 	Offices *office.Store
+	// PairPerOfficePerMinute bounds the pairing attempts that name a counter
+	// of one office, from all addresses together (0: DefaultPairPerOfficePerMinute).
+	PairPerOfficePerMinute int
+	pairOnce               sync.Once
+	pairLimiter            *web.AttemptLimiter
 }
+
+// DefaultPairPerOfficePerMinute is how many pairing attempts one office's
+// counters take a minute, from every address together.
+const DefaultPairPerOfficePerMinute = 10
+
+// pairTooMany is what a terminal over a pairing limit is told.
+const pairTooMany = "配對嘗試次數過多，請稍候一分鐘再試；如有疑問請洽主管"
 
 // Routes registers the rating routes. The terminal's routes are public (a citizen
 // faces it) but act only through the terminal's pairing cookie.
@@ -77,11 +91,34 @@ func (h *Handlers) terminal(w http.ResponseWriter, r *http.Request) error {
 		"Seconds": int(h.Svc.Cfg.Window.Seconds())})
 }
 
+// pair takes a pairing code typed on a terminal. Attempts are limited per
+// client address (with logins, --auth-rate) and per office of the counter the
+// code names, from all addresses together; each is audited, refused or not.
 func (h *Handlers) pair(w http.ResponseWriter, r *http.Request) error {
-	tok, _, err := h.Svc.Pair(r.Context(), r.PostFormValue("code"))
+	refuse := func(status int, msg string) error {
+		w.WriteHeader(status)
+		return h.Kit.Render(w, r, "rating_pair", "評分機配對", map[string]any{"Error": msg})
+	}
+	if !h.Kit.LimitAuth(w, r, "rating.terminal.pair", "") {
+		return refuse(http.StatusTooManyRequests, pairTooMany)
+	}
+	code := r.PostFormValue("code")
+	if counterID, _, ok := ParsePairingCode(code); ok {
+		if c, err := h.Offices.CounterByID(r.Context(), counterID); err == nil {
+			h.pairOnce.Do(func() {
+				h.pairLimiter = web.NewAttemptLimiter(cmp.Or(h.PairPerOfficePerMinute, DefaultPairPerOfficePerMinute), 0)
+			})
+			if !h.Kit.Limit(w, r, h.pairLimiter, fmt.Sprint(c.OfficeID), "rating.terminal.pair", "office", fmt.Sprint(c.OfficeID), c.OfficeID) {
+				return refuse(http.StatusTooManyRequests, pairTooMany)
+			}
+		}
+	}
+	tok, _, err := h.Svc.PairFrom(r.Context(), code, web.ClientAddr(r))
+	if errors.Is(err, ErrPairing) {
+		return refuse(http.StatusBadRequest, err.Error())
+	}
 	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		return h.Kit.Render(w, r, "rating_pair", "評分機配對", map[string]any{"Error": err.Error()})
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: TerminalCookie, Value: tok, Path: "/terminal", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: h.Kit.SecureCookies, MaxAge: 5 * 365 * 24 * 3600})

@@ -10,13 +10,17 @@ package rating
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
@@ -223,8 +227,21 @@ func hashToken(tok string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// NewPairingCode lets a supervisor pair a terminal with a counter of the office:
-// a six-digit code, valid ten minutes, typed on the terminal.
+// Pairing codes. A code is "<counter id>-<eight random digits>", valid
+// PairCodeLife: the counter part says which counter's code a guess is
+// charged to, the eight digits are the secret. A counter has at most one code
+// outstanding (a new one replaces it), and a code is void after
+// PairCodeMaxFailures wrong guesses, so whatever the number of addresses
+// guessing, a code is guessed with a chance of at most 5 in 10^8 (the six-digit
+// code before, open to unlimited guesses for ten minutes, fell to a third of
+// floods). Every attempt, right or wrong, is audited with the counter's office.
+const (
+	PairCodeLife        = 10 * time.Minute
+	PairCodeDigits      = 8
+	PairCodeMaxFailures = 5
+)
+
+// NewPairingCode lets a supervisor pair a terminal with a counter of the office.
 func (s *Service) NewPairingCode(ctx context.Context, u *auth.User, counterID int64) (string, error) {
 	var office int64
 	if err := s.DB.QueryRow(ctx, `SELECT office_id FROM counters WHERE id = ?`, counterID).Scan(&office); err != nil {
@@ -233,43 +250,129 @@ func (s *Service) NewPairingCode(ctx context.Context, u *auth.User, counterID in
 	if !u.CanActOnOffice(office) {
 		return "", fmt.Errorf("只能配對本所的櫃檯")
 	}
-	for i := 0; i < 5; i++ {
-		code := fmt.Sprintf("%06d", randInt(1_000_000))
-		_, err := s.DB.Exec(ctx, `INSERT INTO rating_pair_codes (code, counter_id, created_by, expires_at) VALUES (?, ?, ?, ?)`,
-			code, counterID, u.ID, db.FormatTime(s.Now().Add(10*time.Minute)))
-		if db.IsUniqueViolation(err) {
-			continue
+	code := fmt.Sprintf("%d-%0*d", counterID, PairCodeDigits, randInt(100_000_000))
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// One code per counter: the new one replaces any still outstanding.
+		if _, err := tx.Exec(ctx, `DELETE FROM rating_pair_codes WHERE counter_id = ?`, counterID); err != nil {
+			return err
 		}
-		return code, err
+		_, err := tx.Exec(ctx, `INSERT INTO rating_pair_codes (code, counter_id, created_by, expires_at) VALUES (?, ?, ?, ?)`,
+			code, counterID, u.ID, db.FormatTime(s.Now().Add(PairCodeLife)))
+		return err
+	})
+	if err != nil {
+		return "", err
 	}
-	return "", errors.New("無法產生配對碼，請再試一次")
+	return code, nil
 }
 
-// Pair exchanges a pairing code for a terminal token (kept in the terminal's cookie).
+// ParsePairingCode splits a typed code into its counter and secret: digits,
+// with or without a dash or spaces; the last eight digits are the secret.
+func ParsePairingCode(code string) (counterID int64, secret string, ok bool) {
+	var digits []byte
+	for _, c := range []byte(strings.TrimSpace(code)) {
+		switch {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+		case c == '-' || c == ' ':
+		default:
+			return 0, "", false
+		}
+	}
+	if len(digits) <= PairCodeDigits || len(digits) > PairCodeDigits+12 {
+		return 0, "", false
+	}
+	id, err := strconv.ParseInt(string(digits[:len(digits)-PairCodeDigits]), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, "", false
+	}
+	return id, string(digits[len(digits)-PairCodeDigits:]), true
+}
+
+// ErrPairing is a pairing attempt refused (wrong, expired or void code).
+var ErrPairing = errors.New("配對碼錯誤或已逾時，請主管重新產生")
+
+// Pair exchanges a pairing code for a terminal token (kept in the terminal's
+// cookie); see PairFrom.
 func (s *Service) Pair(ctx context.Context, code string) (token string, t *Terminal, err error) {
-	t = &Terminal{}
+	return s.PairFrom(ctx, code, "")
+}
+
+// PairFrom is Pair for a terminal at client (its address, for the audit
+// trail). A wrong secret counts against the counter's code, void after
+// PairCodeMaxFailures; every attempt is audited.
+func (s *Service) PairFrom(ctx context.Context, code, client string) (token string, t *Terminal, err error) {
+	entry := audit.Entry{Action: "rating.terminal.pair", ObjectKind: "counter", Client: client, Outcome: audit.Denied}
+	counterID, secret, ok := ParsePairingCode(code)
+	if !ok {
+		entry.Detail = "malformed code"
+		if err := audit.Record(ctx, s.DB, entry); err != nil {
+			return "", nil, err
+		}
+		return "", nil, ErrPairing
+	}
+	entry.ObjectID = fmt.Sprint(counterID)
+	t = &Terminal{CounterID: counterID}
 	token = auth.RandomToken(32)
+	paired := false
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		now := db.FormatTime(s.Now())
+		if err := tx.QueryRow(ctx, `SELECT office_id FROM counters WHERE id = ?`, counterID).Scan(&t.OfficeID); errors.Is(err, sql.ErrNoRows) {
+			entry.Detail = "no such counter"
+			return audit.Log(ctx, tx, entry)
+		} else if err != nil {
+			return err
+		}
+		entry.OfficeID = t.OfficeID
+		var stored string
+		var failures int
 		var createdBy sql.NullInt64
-		err := tx.QueryRow(ctx, `DELETE FROM rating_pair_codes WHERE code = ? AND expires_at > ? RETURNING counter_id, created_by`,
-			code, db.FormatTime(s.Now())).Scan(&t.CounterID, &createdBy)
+		err := tx.QueryRow(ctx, `SELECT code, failures, created_by FROM rating_pair_codes WHERE counter_id = ? AND expires_at > ?`,
+			counterID, now).Scan(&stored, &failures, &createdBy)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errors.New("配對碼錯誤或已逾時，請主管重新產生")
+			entry.Detail = "no code outstanding for the counter (none made, expired, used or void)"
+			return audit.Log(ctx, tx, entry)
 		}
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT office_id FROM counters WHERE id = ?`, t.CounterID).Scan(&t.OfficeID); err != nil {
+		_, want, _ := ParsePairingCode(stored)
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
+			failures++
+			entry.Detail = fmt.Sprintf("wrong code (%d of %d)", failures, PairCodeMaxFailures)
+			if failures >= PairCodeMaxFailures {
+				entry.Detail += "; the code is void"
+				_, err = tx.Exec(ctx, `DELETE FROM rating_pair_codes WHERE code = ?`, stored)
+			} else {
+				_, err = tx.Exec(ctx, `UPDATE rating_pair_codes SET failures = ? WHERE code = ?`, failures, stored)
+			}
+			if err != nil {
+				return err
+			}
+			return audit.Log(ctx, tx, entry)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM rating_pair_codes WHERE code = ?`, stored); err != nil {
 			return err
 		}
 		// One terminal per counter: pairing a new one retires the old.
-		if _, err := tx.Exec(ctx, `UPDATE rating_terminals SET revoked_at = ? WHERE counter_id = ? AND revoked_at = ''`, db.FormatTime(s.Now()), t.CounterID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE rating_terminals SET revoked_at = ? WHERE counter_id = ? AND revoked_at = ''`, now, counterID); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `INSERT INTO rating_terminals (office_id, counter_id, token_hash, paired_by, paired_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			t.OfficeID, t.CounterID, hashToken(token), createdBy, db.FormatTime(s.Now())).Scan(&t.ID)
+		if err := tx.QueryRow(ctx, `INSERT INTO rating_terminals (office_id, counter_id, token_hash, paired_by, paired_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			t.OfficeID, counterID, hashToken(token), createdBy, now).Scan(&t.ID); err != nil {
+			return err
+		}
+		paired = true
+		entry.Outcome, entry.Detail = audit.OK, fmt.Sprintf("terminal %d paired", t.ID)
+		return audit.Log(ctx, tx, entry)
 	})
-	return token, t, err
+	if err != nil {
+		return "", nil, err
+	}
+	if !paired {
+		return "", nil, ErrPairing
+	}
+	return token, t, nil
 }
 
 // TerminalByToken resolves a terminal cookie.

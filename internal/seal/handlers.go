@@ -590,11 +590,33 @@ func (h *Handlers) comparisonImage(w http.ResponseWriter, r *http.Request) error
 	return h.serveImage(w, r, "seal_comparison", fmt.Sprint(id), c.PersonIDNo, r.PathValue("which"), ref)
 }
 
-// views shows who viewed whose seal images (supervisors).
+// views shows who viewed whose seal images: a supervisor sees the views made
+// at the own office, the city level (city.wide) every office's, as in the
+// audit browser. Asking for another office's (?office=) is refused and audited.
 func (h *Handlers) views(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	u := web.User(r)
+	office := u.OfficeID
+	if u.Can(auth.CityWide) {
+		office = 0
+	}
+	if o := q.Get("office"); o != "" {
+		id, err := strconv.ParseInt(o, 10, 64)
+		if err != nil {
+			return web.BadRequest("office 應為戶所代號（數字）")
+		}
+		if id != u.OfficeID && !u.Can(auth.CityWide) {
+			h.Kit.Audit(r, "seal.views.list", "office", o, "", "denied", "office="+o)
+			return web.Forbidden("僅能查看本所的印鑑影像調閱紀錄")
+		}
+		office = id
+	}
 	args := []any{"seal.%"}
 	where := "action LIKE ?"
+	if office != 0 {
+		where += " AND office_id = ?"
+		args = append(args, office)
+	}
 	if id := strings.ToUpper(strings.TrimSpace(q.Get("person"))); id != "" {
 		where += " AND person_id_no = ?"
 		args = append(args, id)

@@ -98,6 +98,18 @@ func resolveKey(secret []byte) (keys, error) {
 	return deriveKeys(secret), nil
 }
 
+// DerivedKey returns a 32-byte key for another purpose (label names it, e.g.
+// "ebazhao/web/csrf/v1"), derived from the audit key d carries like the
+// chain's own keys: servers sharing the audit key share it, and there is still
+// one secret to back up. Knowing a derived key reveals nothing of the audit key.
+func DerivedKey(d *db.DB, label string) ([]byte, error) {
+	k, err := resolveKey(d.AuditKey)
+	if err != nil {
+		return nil, err
+	}
+	return derive(k.raw, label), nil
+}
+
 // PublicKey returns the Ed25519 public key that verifies the checkpoints
 // signed with the audit key d carries.
 func PublicKey(d *db.DB) (ed25519.PublicKey, error) {

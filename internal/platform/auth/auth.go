@@ -27,12 +27,26 @@ type Policy struct {
 	// HashMemoryMiB is the memory budget of concurrent password hashing
 	// (argon2id, 64 MiB each); it sets HashSlots. 0: DefaultHashMemoryMiB.
 	HashMemoryMiB int
+	// TokenMaxAge is how long an API token works after it is minted or
+	// renewed (0: DefaultTokenMaxAge).
+	TokenMaxAge time.Duration
 }
+
+// DefaultTokenMaxAge is the life of an API token: 90 days.
+const DefaultTokenMaxAge = 90 * 24 * time.Hour
 
 // DefaultPolicy matches the issue: 5 failures lock for 15 minutes.
 func DefaultPolicy() Policy {
 	return Policy{MinPasswordLen: 8, PasswordMaxAge: 90 * 24 * time.Hour, MaxFailures: 5,
-		LockDuration: 15 * time.Minute, IdleTimeout: 30 * time.Minute, SessionMaxAge: 12 * time.Hour}
+		LockDuration: 15 * time.Minute, IdleTimeout: 30 * time.Minute, SessionMaxAge: 12 * time.Hour, TokenMaxAge: DefaultTokenMaxAge}
+}
+
+// TokenLife is how long a token minted or renewed now works.
+func (p Policy) TokenLife() time.Duration {
+	if p.TokenMaxAge <= 0 {
+		return DefaultTokenMaxAge
+	}
+	return p.TokenMaxAge
 }
 
 // User is a staff account.
@@ -572,7 +586,21 @@ type Token struct {
 	Name       string
 	CreatedAt  time.Time
 	LastUsedAt time.Time
+	ExpiresAt  time.Time
 	Revoked    bool
+	Expired    bool // past ExpiresAt when listed
+}
+
+// ErrTokenExpired is a token past its expiry: refused until renewed.
+var ErrTokenExpired = errors.New("API 權杖已逾期")
+
+// tokenExpiry is when a token expires: its expires_at, or for a token from
+// before expiry existed (empty), created_at plus the policy's life.
+func (s *Service) tokenExpiry(created, expires string) time.Time {
+	if expires != "" {
+		return db.ParseTime(expires)
+	}
+	return db.ParseTime(created).Add(s.Policy.TokenLife())
 }
 
 // CreateToken issues a bearer token for user and returns it (shown once), as
@@ -604,12 +632,14 @@ func (s *Service) CreateToken(ctx context.Context, actor audit.Actor, userID int
 		if actor.UserID != 0 {
 			by = actor.UserID
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			userID, name, hashToken(tok), db.FormatTime(s.Now()), by).Scan(&id); err != nil {
+		now := s.Now()
+		expires := now.Add(s.Policy.TokenLife())
+		if err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			userID, name, hashToken(tok), db.FormatTime(now), by, db.FormatTime(expires)).Scan(&id); err != nil {
 			return err
 		}
 		e := audit.For(actor, "token.create", "api_token", fmt.Sprint(id))
-		e.Detail = fmt.Sprintf("user=%d name=%s", userID, name)
+		e.Detail = fmt.Sprintf("user=%d name=%s expires=%s", userID, name, db.FormatTime(expires))
 		return audit.Log(ctx, tx, e)
 	})
 	if err != nil {
@@ -654,7 +684,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, id int64) 
 
 // Tokens lists tokens (of one office's users when officeID != 0).
 func (s *Service) Tokens(ctx context.Context, officeID int64) ([]Token, error) {
-	q := `SELECT t.id, t.user_id, u.username, t.name, t.created_at, t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id`
+	q := `SELECT t.id, t.user_id, u.username, t.name, t.created_at, t.last_used_at, t.revoked_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id`
 	var args []any
 	if officeID != 0 {
 		q += ` WHERE u.office_id = ?`
@@ -668,26 +698,34 @@ func (s *Service) Tokens(ctx context.Context, officeID int64) ([]Token, error) {
 	var out []Token
 	for rows.Next() {
 		var t Token
-		var created, used, revoked string
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Username, &t.Name, &created, &used, &revoked); err != nil {
+		var created, used, revoked, expires string
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Username, &t.Name, &created, &used, &revoked, &expires); err != nil {
 			return nil, err
 		}
 		t.CreatedAt, t.LastUsedAt, t.Revoked = db.ParseTime(created), db.ParseTime(used), revoked != ""
+		t.ExpiresAt = s.tokenExpiry(created, expires)
+		t.Expired = !s.Now().Before(t.ExpiresAt)
 		out = append(out, t)
 	}
 	return out, rows.Err()
 }
 
-// UserByToken resolves a bearer token to its (active) user.
+// UserByToken resolves a bearer token to its (active) user. A token past its
+// expiry returns its id with ErrTokenExpired (for the audit entry).
 func (s *Service) UserByToken(ctx context.Context, tok string) (*User, int64, error) {
 	var id, userID int64
-	var used string
-	err := s.DB.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at = ''`, hashToken(tok)).Scan(&id, &userID, &used)
+	var used, created, expires string
+	err := s.DB.QueryRow(ctx, `SELECT id, user_id, last_used_at, created_at, expires_at FROM api_tokens WHERE token_hash = ? AND revoked_at = ''`,
+		hashToken(tok)).Scan(&id, &userID, &used, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, 0, err
+	}
+	now := s.Now()
+	if !now.Before(s.tokenExpiry(created, expires)) {
+		return nil, id, ErrTokenExpired
 	}
 	u, err := s.UserByID(ctx, userID)
 	if err != nil {
@@ -696,8 +734,69 @@ func (s *Service) UserByToken(ctx context.Context, tok string) (*User, int64, er
 	if !u.Active {
 		return nil, 0, db.ErrNotFound
 	}
-	if now := s.Now(); now.Sub(db.ParseTime(used)) > time.Minute {
+	if now.Sub(db.ParseTime(used)) > time.Minute {
 		s.DB.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, db.FormatTime(now), id)
 	}
 	return u, id, nil
+}
+
+// RenewToken gives a token a new life of Policy.TokenMaxAge from now, as actor
+// may (the same rule as minting it, see manage.go), and returns its new expiry.
+// A revoked token — revoked by hand, by a password reset or by deactivating
+// its user — stays dead: it is never renewed, nor is a token of an inactive
+// user. Renewals and their refusals are audited.
+func (s *Service) RenewToken(ctx context.Context, actor audit.Actor, id int64, reason string) (time.Time, error) {
+	var owner int64
+	var created, expires, revoked string
+	err := s.DB.QueryRow(ctx, `SELECT user_id, created_at, expires_at, revoked_at FROM api_tokens WHERE id = ?`, id).Scan(&owner, &created, &expires, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, db.ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	target, err := s.UserByID(ctx, owner)
+	if err != nil {
+		return time.Time{}, err
+	}
+	m, err := s.manager(ctx, actor)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var ref *Refusal
+	if m != nil {
+		ref = m.tokenRefusal(target)
+	}
+	switch {
+	case ref != nil:
+	case revoked != "":
+		ref = &Refusal{"已撤銷的權杖不能展延，請重新核發", "token revoked at " + revoked}
+	case !target.Active:
+		ref = &Refusal{"此帳號已停用，其權杖不能展延", "user inactive"}
+	}
+	if ref != nil {
+		ref.Reason = fmt.Sprintf("%s (token %d of %s role %s office %d)", ref.Reason, id, target.Username, target.Role, target.OfficeID)
+		return time.Time{}, s.refuse(ctx, actor, "token.renew", "api_token", fmt.Sprint(id), ref)
+	}
+	old := s.tokenExpiry(created, expires)
+	next := s.Now().Add(s.Policy.TokenLife())
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE api_tokens SET expires_at = ? WHERE id = ? AND revoked_at = ''`, db.FormatTime(next), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrStale
+		}
+		e := audit.For(actor, "token.renew", "api_token", fmt.Sprint(id))
+		e.Detail = fmt.Sprintf("user=%d expires %s -> %s", owner, db.FormatTime(old), db.FormatTime(next))
+		if reason = strings.TrimSpace(reason); reason != "" {
+			e.Detail += "; reason=" + reason
+		}
+		return audit.Log(ctx, tx, e)
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return next, nil
 }

@@ -114,6 +114,28 @@ func (k *Kit) LimitAuth(w http.ResponseWriter, r *http.Request, action, username
 	return false
 }
 
+// Limit spends one attempt of key on l, a limiter of the caller's own (the
+// pairing attempts of one office, say), and reports whether the request may go
+// on. Over the limit it sets Retry-After and audits the refusal as action on
+// kind id (outcome denied, under officeID when the request has no user); the
+// caller then answers 429.
+func (k *Kit) Limit(w http.ResponseWriter, r *http.Request, l *AttemptLimiter, key, action, kind, id string, officeID int64) bool {
+	if l.Allow(key) {
+		return true
+	}
+	w.Header().Set("Retry-After", l.retryAfter())
+	e := audit.For(Actor(r), action, kind, id)
+	if e.OfficeID == 0 {
+		e.OfficeID = officeID
+	}
+	e.Outcome, e.Detail = audit.Denied, fmt.Sprintf("rate limited: over %d attempts a minute for %s %s", l.perMinute, kind, id)
+	if err := audit.Record(r.Context(), k.DB, e); err != nil {
+		k.Log.Error("audit record failed", "err", err, "action", action, "request_id", RequestID(r))
+	}
+	k.Log.Warn("attempts rate limited", "action", action, "kind", kind, "id", id, "client", ClientAddr(r), "request_id", RequestID(r))
+	return false
+}
+
 func (k *Kit) refuseRateLimited(w http.ResponseWriter, r *http.Request, action, username string) {
 	w.Header().Set("Retry-After", k.authLimiter.retryAfter())
 	e := audit.For(Actor(r), action, "client", ClientAddr(r))

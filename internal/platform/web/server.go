@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -51,13 +53,23 @@ type Options struct {
 	// AuthAttemptsPerMinute limits logins, password changes and failed API
 	// tokens per client address (0: DefaultAuthAttemptsPerMinute).
 	AuthAttemptsPerMinute int
+	// CSRFKey keys the CSRF tokens (HMAC-SHA256 of the session). Servers that
+	// share a database share it (the app derives it from the audit key); nil:
+	// a random key for this process (forms do not survive a restart).
+	CSRFKey []byte
 }
 
 // New builds the kit and parses every template; a broken template fails start-up.
 func New(o Options) (*Kit, error) {
 	k := &Kit{Auth: o.Auth, DB: o.DB, Log: o.Log, SecureCookies: o.SecureCookies, Version: o.Version,
 		mux: http.NewServeMux(), static: o.Static, templates: map[string]*template.Template{},
-		authLimiter: NewAttemptLimiter(o.AuthAttemptsPerMinute, 0)}
+		authLimiter: NewAttemptLimiter(o.AuthAttemptsPerMinute, 0), csrfKey: o.CSRFKey}
+	if len(k.csrfKey) == 0 {
+		k.csrfKey = make([]byte, 32)
+		if _, err := rand.Read(k.csrfKey); err != nil {
+			return nil, err
+		}
+	}
 	k.metrics = newMetrics()
 	if err := k.hashAssets(); err != nil {
 		return nil, err
@@ -392,6 +404,12 @@ func (k *Kit) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			u, tokenID, err := k.Auth.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
+			if errors.Is(err, auth.ErrTokenExpired) {
+				k.authLimiter.Allow(addr)
+				k.Audit(r, "api.auth", "api_token", fmt.Sprint(tokenID), "", "denied", "expired token")
+				JSON(w, http.StatusUnauthorized, map[string]string{"error": "API 權杖已逾期，請洽機房人員展延或重新核發"})
+				return
+			}
 			if err != nil {
 				k.authLimiter.Allow(addr)
 				k.Audit(r, "api.auth", "api_token", "", "", "denied", "invalid token")
@@ -461,23 +479,28 @@ func validValues(v map[string][]string) bool {
 	return true
 }
 
-// csrf implements the double-submit token: a random cookie that forms echo in a
-// hidden field (or htmx in a header). Bearer-token requests carry no cookies and
-// are exempt.
+// csrf checks the form token of every unsafe request from a browser. The token
+// is bound to the session: an HMAC under the server's CSRF key of the session's
+// id, so a token read from one session (another clerk's page, a copy of a
+// form) is worth nothing in another, and it dies with its session. A browser
+// without a session (the login form, a rating terminal) gets a random cookie
+// and the token is the HMAC of that cookie. Bearer-token requests carry no
+// cookies and are exempt.
 func (k *Kit) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Context().Value(viaTokenKey) != nil || strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		tok := ""
+		anon := ""
 		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
-			tok = c.Value
+			anon = c.Value
 		} else {
-			tok = auth.RandomToken(32)
-			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+			anon = auth.RandomToken(32)
+			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: anon, Path: "/", HttpOnly: true,
 				Secure: k.SecureCookies, SameSite: http.SameSiteStrictMode})
 		}
+		tok := k.csrfToken(Session(r), anon)
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
@@ -493,13 +516,35 @@ func (k *Kit) csrf(next http.Handler) http.Handler {
 				sent = r.PostFormValue(CSRFField)
 			}
 			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
-				k.Log.Warn("csrf rejected", "path", RedactPath(r.URL.Path), "client", ClientAddr(r))
+				k.Log.Warn("csrf rejected", "path", RedactPath(r.URL.Path), "client", ClientAddr(r), "session", Session(r) != nil)
 				k.fail(w, r, &Error{Status: http.StatusForbidden, Msg: "表單已過期或來源不明（CSRF 驗證失敗），請重新整理頁面後再送出"})
 				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey, tok)))
 	})
+}
+
+// csrfToken is the form token of session s, or of a browser without a session
+// holding the cookie anon.
+func (k *Kit) csrfToken(s *auth.Session, anon string) string {
+	m := hmac.New(sha256.New, k.csrfKey)
+	if s != nil {
+		m.Write([]byte("ebazhao/csrf/session\x00" + s.ID))
+	} else {
+		m.Write([]byte("ebazhao/csrf/anonymous\x00" + anon))
+	}
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// SessionCSRF is the form token of the session whose cookie value is
+// sessionToken (for tests and tools that drive the handler without a page).
+func (k *Kit) SessionCSRF(ctx context.Context, sessionToken string) (string, error) {
+	s, err := k.Auth.SessionByToken(ctx, sessionToken)
+	if err != nil {
+		return "", err
+	}
+	return k.csrfToken(s, ""), nil
 }
 
 // SetSessionCookie sets the session cookie after login.

@@ -87,6 +87,7 @@ type Kit struct {
 	static        fs.FS
 	routes        []RouteInfo
 	authLimiter   *AttemptLimiter
+	csrfKey       []byte
 }
 
 type ctxKey int
