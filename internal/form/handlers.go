@@ -15,6 +15,7 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/pdf"
@@ -535,7 +536,7 @@ func (h *Handlers) statsData(r *http.Request) (*StatsData, error) {
 	if d.Forms, err = h.Store.Stats(r.Context(), d.From, d.To, d.OfficeID); err != nil {
 		return nil, err
 	}
-	if d.Tips, err = h.Tips.Stats(r.Context(), d.From, d.To, d.OfficeID); err != nil {
+	if d.Tips, err = h.Tips.Stats(r.Context(), civil.Of(d.From), civil.Of(d.To), d.OfficeID); err != nil {
 		return nil, err
 	}
 	for _, s := range d.Forms {
