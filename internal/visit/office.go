@@ -165,7 +165,7 @@ func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName s
 	o.RecentDocs = docs
 
 	if h.Rating != nil {
-		stats, err := h.Rating.Stats(ctx, rating.Filter{OfficeID: officeID, From: iso, To: iso, GroupBy: "day"})
+		stats, err := h.Rating.Stats(ctx, rating.Filter{OfficeID: officeID, From: today, To: today, GroupBy: "day"})
 		if err != nil {
 			return nil, err
 		}
