@@ -86,9 +86,8 @@ func maskID(id string) string {
 func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName string) (*OfficeToday, error) {
 	now := h.now()
 	today := civil.Of(now)
-	iso := today.ISO()
 	o := &OfficeToday{Office: officeName, Day: today, Updated: now, UpdatedClock: now.In(rocdate.Taipei).Format("15:04:05"), Poll: 12}
-	rows, err := h.DB.Query(ctx, `SELECT `+visitCols+` FROM visits WHERE office_id = ? AND day = ? ORDER BY id`, officeID, iso)
+	rows, err := h.DB.Query(ctx, `SELECT `+visitCols+` FROM visits WHERE office_id = ? AND day = ? ORDER BY id`, officeID, today)
 	if err != nil {
 		return nil, err
 	}
