@@ -8,13 +8,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -360,12 +359,11 @@ func (h *Handlers) auditBrowser(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d := q.Get("date"); d != "" {
-		day, err := rocdate.Parse(d)
+		day, err := civil.Parse(d)
 		if err != nil {
 			return web.Invalid(err)
 		}
-		start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, rocdate.Taipei)
-		f.From, f.To = start, start.Add(24*time.Hour)
+		f.From, f.To = day.Start(), day.AddDays(1).Start() // the Taipei day's instants
 	}
 	entries, err := audit.Search(r.Context(), h.Kit.DB.Reader(), f)
 	if err != nil {

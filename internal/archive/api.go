@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"ebazhao/internal/platform/auth"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/web"
 )
 
@@ -18,7 +18,7 @@ type DocJSON struct {
 	OfficeID     int64      `json:"office_id"`
 	Item         string     `json:"item"`
 	ItemLabel    string     `json:"item_label"`
-	RegDate      string     `json:"reg_date"`
+	RegDate      civil.Date `json:"reg_date"`
 	Volume       string     `json:"volume,omitempty"`
 	PageRef      string     `json:"page_ref,omitempty"`
 	PageCount    int        `json:"page_count"`
@@ -40,7 +40,7 @@ type PageJSON struct {
 }
 
 func docJSON(d *Doc) DocJSON {
-	j := DocJSON{ID: d.ID, Office: d.OfficeName, OfficeID: d.OfficeID, Item: d.Item, ItemLabel: d.ItemLabel, RegDate: rocdate.ISO(d.RegDate),
+	j := DocJSON{ID: d.ID, Office: d.OfficeName, OfficeID: d.OfficeID, Item: d.Item, ItemLabel: d.ItemLabel, RegDate: d.RegDate,
 		Volume: d.Volume, PageRef: d.PageRef, PageCount: d.PageCount, Version: d.Version, Current: d.Current, SupersedesID: d.SupersedesID, Persons: d.Persons}
 	for _, p := range d.Pages {
 		j.Pages = append(j.Pages, PageJSON{No: p.No, Format: p.Format, Width: p.Width, Height: p.Height, Bytes: p.Bytes, SHA256: p.SHA})
@@ -76,7 +76,7 @@ func (h *Handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	var ids []string
 	for _, hit := range res.Hits {
 		out = append(out, DocJSON{ID: hit.DocID, Office: hit.OfficeName, OfficeID: hit.OfficeID, Item: hit.Item, ItemLabel: hit.ItemLabel,
-			RegDate: rocdate.ISO(hit.RegDate), Volume: hit.Volume, PageRef: hit.PageRef, PageCount: hit.PageCount, Version: hit.Version,
+			RegDate: hit.RegDate, Volume: hit.Volume, PageRef: hit.PageRef, PageCount: hit.PageCount, Version: hit.Version,
 			Current: true, Persons: hit.Persons})
 		ids = append(ids, fmt.Sprint(hit.DocID))
 	}

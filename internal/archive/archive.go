@@ -23,7 +23,6 @@ import (
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // FeeItem is the fee item a certified copy is charged under (戶政規費).
@@ -146,7 +145,7 @@ func looksLikeID(s string) bool {
 type DocInput struct {
 	OfficeID   int64 // original office (原登記地戶所)
 	Item       string
-	RegDate    time.Time
+	RegDate    civil.Date
 	Volume     string // 冊
 	PageRef    string // 頁
 	Note       string
@@ -158,7 +157,7 @@ type DocInput struct {
 }
 
 // Earliest registration date in the archive: the seed archives from 民國35年.
-var earliest = rocdate.Date(1946, 1, 1)
+var earliest = civil.New(1946, 1, 1)
 
 func (s *Service) validate(ctx context.Context, in *DocInput) error {
 	if in.OfficeID == 0 {
@@ -179,7 +178,7 @@ func (s *Service) validate(ctx context.Context, in *DocInput) error {
 	if in.RegDate.IsZero() {
 		return &InputError{Msg: "請輸入登記日期"}
 	}
-	if in.RegDate.Before(earliest) || in.RegDate.After(s.Now().Add(24*time.Hour)) {
+	if in.RegDate.Before(earliest) || in.RegDate.After(civil.Of(s.Now())) {
 		return &InputError{Msg: "登記日期須在民國35年1月1日至今天之間"}
 	}
 	in.Volume, in.PageRef, in.Note = strings.TrimSpace(in.Volume), strings.TrimSpace(in.PageRef), strings.TrimSpace(in.Note)
@@ -223,7 +222,7 @@ type Doc struct {
 	OfficeName    string
 	Item          string
 	ItemLabel     string
-	RegDate       time.Time
+	RegDate       civil.Date
 	Volume        string
 	PageRef       string
 	Note          string
@@ -358,9 +357,9 @@ func (s *Service) Ingest(ctx context.Context, actor audit.Actor, in DocInput, fi
 		err := tx.QueryRow(ctx, `INSERT INTO archive_docs (office_id, item, reg_date, volume, page_ref, note, source_sha256, source_name,
 			source_format, source_bytes, page_count, version, supersedes_id, current, request_id, scanned_by, scanned_office, scanned_at, scanned_day)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.OfficeID, in.Item, rocdate.ISO(in.RegDate), in.Volume, in.PageRef, in.Note, src.Hash, truncate(in.SourceName, 200),
+			in.OfficeID, in.Item, in.RegDate, in.Volume, in.PageRef, in.Note, src.Hash, truncate(in.SourceName, 200),
 			format, src.Size, len(pages), version, supersedes, true, reqID, nullID(actor.UserID), actor.OfficeID, db.FormatTime(now),
-			civil.Of(now).ISO()).Scan(&docID)
+			civil.Of(now)).Scan(&docID)
 		if db.IsUniqueViolation(err) {
 			return &DuplicateError{}
 		}
@@ -373,7 +372,7 @@ func (s *Service) Ingest(ctx context.Context, actor audit.Actor, in DocInput, fi
 				return err
 			}
 		}
-		if err := insertEntries(ctx, tx, docID, in.Item, rocdate.ISO(in.RegDate), in.OfficeID, in.Persons); err != nil {
+		if err := insertEntries(ctx, tx, docID, in.Item, in.RegDate, in.OfficeID, in.Persons); err != nil {
 			return err
 		}
 		if in.RequestID != 0 {
@@ -386,7 +385,7 @@ func (s *Service) Ingest(ctx context.Context, actor audit.Actor, in DocInput, fi
 		if len(ids) > 0 {
 			e.PersonIDNo = ids[0]
 		}
-		e.Detail = fmt.Sprintf("item=%s date=%s pages=%d persons=%s source=%s", in.Item, rocdate.ISO(in.RegDate), len(pages), strings.Join(ids, ","), src.Hash[:12])
+		e.Detail = fmt.Sprintf("item=%s date=%s pages=%d persons=%s source=%s", in.Item, in.RegDate.ISO(), len(pages), strings.Join(ids, ","), src.Hash[:12])
 		if in.Supersedes != 0 {
 			e.Detail += fmt.Sprintf(" supersedes=%d", in.Supersedes)
 		}
@@ -403,7 +402,7 @@ func (s *Service) Ingest(ctx context.Context, actor audit.Actor, in DocInput, fi
 }
 
 // insertEntries writes the search index rows of a document's persons.
-func insertEntries(ctx context.Context, tx *db.Tx, docID int64, item, regDate string, officeID int64, persons []Person) error {
+func insertEntries(ctx context.Context, tx *db.Tx, docID int64, item string, regDate civil.Date, officeID int64, persons []Person) error {
 	for _, p := range persons {
 		var entryID int64
 		if err := tx.QueryRow(ctx, `INSERT INTO archive_entries (doc_id, id_no, name, role, item, reg_date, office_id)
@@ -440,8 +439,8 @@ const docFrom = ` FROM archive_docs d JOIN offices o ON o.id = d.office_id JOIN 
 
 func scanDoc(r interface{ Scan(...any) error }) (*Doc, error) {
 	var d Doc
-	var reg, at string
-	if err := r.Scan(&d.ID, &d.OfficeID, &d.OfficeName, &d.Item, &d.ItemLabel, &reg, &d.Volume, &d.PageRef, &d.Note,
+	var at string
+	if err := r.Scan(&d.ID, &d.OfficeID, &d.OfficeName, &d.Item, &d.ItemLabel, &d.RegDate, &d.Volume, &d.PageRef, &d.Note,
 		&d.SourceSHA, &d.SourceName, &d.SourceFormat, &d.SourceBytes, &d.PageCount, &d.Version, &d.SupersedesID,
 		&d.Current, &d.RequestID, &d.ScannedBy, &d.ScannedOffice, &at); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -449,7 +448,6 @@ func scanDoc(r interface{ Scan(...any) error }) (*Doc, error) {
 		}
 		return nil, err
 	}
-	d.RegDate, _ = rocdate.ParseISO(reg)
 	d.ScannedAt = db.ParseTime(at)
 	return &d, nil
 }

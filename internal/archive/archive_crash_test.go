@@ -19,6 +19,7 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
@@ -79,7 +80,7 @@ func archiveCrashActor(ctx context.Context, d *db.DB) (audit.Actor, error) {
 func uploadInput(officeID int64, i int) DocInput {
 	first9 := fmt.Sprintf("L2%07d", i)
 	d, _ := idno.CheckDigit(first9)
-	return DocInput{OfficeID: officeID, Item: "marriage", RegDate: time.Date(1990, 1, 1+i%28, 0, 0, 0, 0, time.UTC),
+	return DocInput{OfficeID: officeID, Item: "marriage", RegDate: civil.New(1990, 1, 1+i%28),
 		Persons: []Person{{IDNo: first9 + string(d), Name: "林演練", Role: "當事人"}}, SourceName: fmt.Sprintf("u%03d.tif", i), CityWide: true}
 }
 

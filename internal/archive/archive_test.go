@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/blob"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 func TestIngestMultiPageTIFFThenFindByID(t *testing.T) {
@@ -192,8 +192,10 @@ func TestIngestRejectsBadIndex(t *testing.T) {
 		{"unknown office", func(in *DocInput) { in.OfficeID = 99999 }, "戶所不存在"},
 		{"no office", func(in *DocInput) { in.OfficeID = 0 }, "請選擇原登記地戶所"},
 		{"unknown item", func(in *DocInput) { in.Item = "放生" }, "登記項目「放生」不存在"},
-		{"item by label", func(in *DocInput) { in.Item = "結婚"; in.RegDate = rocdate.Date(1800, 1, 1) }, "民國35年"},
-		{"future date", func(in *DocInput) { in.RegDate = rocdate.Date(2030, 1, 1) }, "民國35年"},
+		{"item by label", func(in *DocInput) { in.Item = "結婚"; in.RegDate = civil.New(1800, 1, 1) }, "民國35年"},
+		{"future date", func(in *DocInput) { in.RegDate = civil.New(2030, 1, 1) }, "民國35年"},
+		// 10:00 in Taipei (02:00 UTC): tomorrow is still in the future, whatever the hour.
+		{"tomorrow", func(in *DocInput) { in.RegDate = civil.Of(f.svc.Now()).AddDays(1) }, "至今天"},
 		{"no persons", func(in *DocInput) { in.Persons = nil }, "至少輸入一位"},
 		{"bad id", func(in *DocInput) { in.Persons = []Person{{IDNo: "A123456788", Name: "王"}} }, "第1位當事人（王）"},
 		{"nameless", func(in *DocInput) { in.Persons = []Person{{IDNo: "A123456789"}} }, "未填姓名"},
@@ -269,7 +271,7 @@ func TestRescanIsANewVersion(t *testing.T) {
 func TestSearchCombinations(t *testing.T) {
 	f := newFixture(t)
 	mk := func(seed int, office int64, item string, y int, persons ...Person) int64 {
-		in := DocInput{OfficeID: office, Item: item, RegDate: rocdate.Date(y, 3, 1), Persons: persons}
+		in := DocInput{OfficeID: office, Item: item, RegDate: civil.New(y, 3, 1), Persons: persons}
 		return f.ingest(t, in, EncodePNG(page(seed))).ID
 	}
 	birth := mk(1, f.xitun, "birth", 1980, Person{IDNo: "A123456789", Name: "王大明"})
@@ -284,7 +286,7 @@ func TestSearchCombinations(t *testing.T) {
 		{"id newest first", Query{IDNo: "A123456789"}, []int64{move, marr, birth}},
 		{"id and item", Query{IDNo: "A123456789", Item: "結婚"}, []int64{marr}},
 		{"id and office", Query{IDNo: "A123456789", OfficeID: f.beitun}, []int64{move}},
-		{"id and date range", Query{IDNo: "A123456789", From: rocdate.Date(2000, 1, 1), To: rocdate.Date(2006, 1, 1)}, []int64{marr}},
+		{"id and date range", Query{IDNo: "A123456789", From: civil.New(2000, 1, 1), To: civil.New(2006, 1, 1)}, []int64{marr}},
 		{"name prefix", Query{Name: "王大"}, []int64{birth, marr, move}},
 		{"name prefix misses the middle", Query{Name: "大明"}, nil},
 		{"name part", Query{Name: "大明", NameContains: true}, []int64{birth, marr, move, other}},
@@ -292,7 +294,7 @@ func TestSearchCombinations(t *testing.T) {
 		{"id and name part", Query{IDNo: "A123456789", Name: "大明", NameContains: true, Item: "遷入"}, []int64{move}},
 		{"item only", Query{Item: "birth"}, []int64{other, birth}},
 		{"office and item", Query{OfficeID: f.beitun, Item: "birth"}, []int64{other}},
-		{"dates only", Query{From: rocdate.Date(2004, 1, 1)}, []int64{move, marr}},
+		{"dates only", Query{From: civil.New(2004, 1, 1)}, []int64{move, marr}},
 		{"office only", Query{OfficeID: f.xitun}, []int64{marr, birth}},
 	}
 	for _, c := range cases {
@@ -323,7 +325,7 @@ func TestSearchCombinations(t *testing.T) {
 	if len(res.Hits) != 1 || res.More || res.Hits[0].DocID != birth {
 		t.Fatalf("second page: %+v more=%v", res.Hits, res.More)
 	}
-	for _, bad := range []Query{{}, {IDNo: "A12345"}, {Name: "王", NameContains: true}, {From: rocdate.Date(2000, 1, 1), To: rocdate.Date(1999, 1, 1)}, {Item: "不存在"}} {
+	for _, bad := range []Query{{}, {IDNo: "A12345"}, {Name: "王", NameContains: true}, {From: civil.New(2000, 1, 1), To: civil.New(1999, 1, 1)}, {Item: "不存在"}} {
 		var ie *InputError
 		if _, err := f.svc.Search(f.ctx, bad); !errors.As(err, &ie) {
 			t.Errorf("Search(%+v) = %v, want an input error", bad, err)

@@ -17,9 +17,9 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // The search benchmark runs against an archive of EBAZHAO_ARCHIVE_BENCH_DOCS
@@ -107,11 +107,11 @@ func BenchmarkSearch(b *testing.B) {
 		{"ByIDAndItem", func() Query { return Query{IDNo: person().IDNo, Item: "birth"} }},
 		{"ByOfficeItemDates", func() Query {
 			y := 1946 + rng.IntN(70)
-			return Query{OfficeID: int64(1 + rng.IntN(29)), Item: "marriage", From: rocdate.Date(y, 1, 1), To: rocdate.Date(y+5, 1, 1)}
+			return Query{OfficeID: int64(1 + rng.IntN(29)), Item: "marriage", From: civil.New(y, 1, 1), To: civil.New(y+5, 1, 1)}
 		}},
 		{"ByDateRange", func() Query {
 			y := 1946 + rng.IntN(70)
-			return Query{From: rocdate.Date(y, 3, 1), To: rocdate.Date(y, 3, 31)}
+			return Query{From: civil.New(y, 3, 1), To: civil.New(y, 3, 31)}
 		}},
 	}
 	for _, c := range cases {
@@ -171,7 +171,7 @@ func BenchmarkIngest(b *testing.B) {
 			seq++
 			f := file(seq)
 			b.StartTimer()
-			in := DocInput{OfficeID: office, Item: "birth", RegDate: rocdate.Date(1985, 6, 12), Persons: []Person{GenPerson(seq)}}
+			in := DocInput{OfficeID: office, Item: "birth", RegDate: civil.New(1985, 6, 12), Persons: []Person{GenPerson(seq)}}
 			if _, err := svc.Ingest(ctx, actor, in, f); err != nil {
 				b.Fatal(err)
 			}

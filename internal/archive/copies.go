@@ -147,7 +147,7 @@ func (s *Service) IssueCopy(ctx context.Context, actor audit.Actor, in CopyInput
 			applicant_id_no, purpose, request_id, fee_item, quantity, fee_status, issued_by, issued_at, issued_day)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			no, year, actor.OfficeID, d.ID, joinInts(pages), len(pages), in.ApplicantName, in.ApplicantIDNo, in.Purpose, reqID,
-			FeeItem, len(pages), "pending", nullID(actor.UserID), db.FormatTime(now), civil.Of(now).ISO()).Scan(&id); err != nil {
+			FeeItem, len(pages), "pending", nullID(actor.UserID), db.FormatTime(now), civil.Of(now)).Scan(&id); err != nil {
 			return err
 		}
 		if in.RequestID != 0 {

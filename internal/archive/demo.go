@@ -11,8 +11,8 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 type demoPage struct {
@@ -91,7 +91,7 @@ func SeedDemo(ctx context.Context, d *db.DB, dataDir string) error {
 		if dd.format == FormatTIFF {
 			file = EncodeTIFF(grays)
 		}
-		in := DocInput{OfficeID: o.ID, Item: dd.item, RegDate: rocdate.Date(dd.date[0], monthOf(dd.date[1]), dd.date[2]),
+		in := DocInput{OfficeID: o.ID, Item: dd.item, RegDate: civil.New(dd.date[0], monthOf(dd.date[1]), dd.date[2]),
 			Volume: dd.volume, PageRef: dd.pageRef, Persons: dd.persons, SourceName: fmt.Sprintf("demo-%d.%s", i+1, dd.format), Note: "示範資料"}
 		if _, err := svc.Ingest(ctx, audit.Actor{Username: "demo", OfficeID: o.ID}, in, file); err != nil {
 			return fmt.Errorf("archive demo: document %d: %w", i+1, err)

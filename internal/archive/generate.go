@@ -13,7 +13,6 @@ import (
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Generator fills the archive index with synthetic documents at national scale
@@ -91,7 +90,7 @@ func (g *Generator) Run(ctx context.Context) (time.Duration, error) {
 	}
 	population := max(10, g.Docs/2) // each person is in about four documents
 	now := db.FormatTime(g.DB.Now())
-	today := civil.Of(g.DB.Now()).ISO()
+	today := civil.Of(g.DB.Now())
 	const batch = 400
 	for done := 0; done < g.Docs; {
 		n := min(batch, g.Docs-done)
@@ -101,7 +100,7 @@ func (g *Generator) Run(ctx context.Context) (time.Duration, error) {
 			docID++
 			office := offices[rng.IntN(len(offices))]
 			item := genItems[rng.IntN(len(genItems))]
-			day := rocdate.ISO(rocdate.Date(1946+rng.IntN(80), time.Month(1+rng.IntN(12)), 1+rng.IntN(28)))
+			day := civil.New(1946+rng.IntN(80), time.Month(1+rng.IntN(12)), 1+rng.IntN(28))
 			pc := 1 + rng.IntN(3)
 			sep(&docs)
 			docs.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")

@@ -11,13 +11,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -110,14 +109,14 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-func parseDate(v, label string) (time.Time, error) {
+func parseDate(v, label string) (civil.Date, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return time.Time{}, nil
+		return civil.Date{}, nil
 	}
-	t, err := rocdate.Parse(v)
+	t, err := civil.Parse(v)
 	if err != nil {
-		return time.Time{}, &InputError{Msg: label + "：" + err.Error()}
+		return civil.Date{}, &InputError{Msg: label + "：" + err.Error()}
 	}
 	return t, nil
 }
@@ -290,7 +289,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	data["Pages"], data["Versions"], data["Request"] = pages, versions, req
 	data["CanRescan"] = u.Can(auth.ArchiveScan) && u.CanActOnOffice(d.OfficeID) && d.Current
-	return h.Kit.Render(w, r, "archive_doc", fmt.Sprintf("%s 申請書影像（%s）", d.ItemLabel, rocdate.FormatShort(d.RegDate)), data)
+	return h.Kit.Render(w, r, "archive_doc", fmt.Sprintf("%s 申請書影像（%s）", d.ItemLabel, d.RegDate.ROCShort()), data)
 }
 
 func (h *Handlers) pageImage(w http.ResponseWriter, r *http.Request) error {
@@ -389,7 +388,7 @@ func (h *Handlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
 		f.OfficeID, f.Item = rq.OriginalOfficeID, rq.Item
 		f.Persons = strings.TrimSpace(rq.PersonIDNo + " " + rq.PersonName + " 當事人")
 		if !rq.DateFrom.IsZero() {
-			f.RegDate = rocdate.FormatShort(rq.DateFrom)
+			f.RegDate = rq.DateFrom.ROCShort()
 		}
 	}
 	if sid, _ := strconv.ParseInt(r.URL.Query().Get("supersedes"), 10, 64); sid != 0 {
@@ -397,7 +396,7 @@ func (h *Handlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return webError(err)
 		}
-		f.Supersede, f.OfficeID, f.Item, f.RegDate, f.Volume, f.PageRef, f.Note = d, d.OfficeID, d.Item, rocdate.FormatShort(d.RegDate), d.Volume, d.PageRef, d.Note
+		f.Supersede, f.OfficeID, f.Item, f.RegDate, f.Volume, f.PageRef, f.Note = d, d.OfficeID, d.Item, d.RegDate.ROCShort(), d.Volume, d.PageRef, d.Note
 		var lines []string
 		for _, p := range d.Persons {
 			lines = append(lines, strings.TrimSpace(p.IDNo+" "+p.Name+" "+p.Role))
@@ -727,7 +726,7 @@ func (h *Handlers) act(w http.ResponseWriter, r *http.Request) error {
 // --- reports ---
 
 func (h *Handlers) reports(w http.ResponseWriter, r *http.Request) error {
-	today := rocdate.Today(h.Svc.Now())
+	today := civil.Of(h.Svc.Now())
 	from, err := parseDate(r.URL.Query().Get("from"), "起日")
 	if err != nil {
 		return webError(err)
@@ -740,7 +739,7 @@ func (h *Handlers) reports(w http.ResponseWriter, r *http.Request) error {
 		to = today
 	}
 	if from.IsZero() {
-		from = to.AddDate(0, 0, -30)
+		from = to.AddDays(-30)
 	}
 	rep, err := h.Svc.Report(r.Context(), from, to)
 	if err != nil {

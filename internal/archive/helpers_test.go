@@ -14,9 +14,9 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -86,7 +86,7 @@ func tiffOf(seeds ...int) []byte {
 }
 
 func (f *fixture) input(persons ...Person) DocInput {
-	return DocInput{OfficeID: f.xitun, Item: "birth", RegDate: rocdate.Date(1985, 6, 12), Volume: "74-3", PageRef: "112",
+	return DocInput{OfficeID: f.xitun, Item: "birth", RegDate: civil.New(1985, 6, 12), Volume: "74-3", PageRef: "112",
 		Persons: persons, SourceName: "scan.tif"}
 }
 

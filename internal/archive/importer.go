@@ -15,9 +15,9 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // ManifestColumns are the columns of a bulk-import manifest (CSV, UTF-8, with
@@ -114,7 +114,7 @@ func (s *Service) importRow(ctx context.Context, actor audit.Actor, dir string, 
 		rejectRow(fmt.Sprintf("戶所「%s」不存在", get("office")))
 		return nil
 	}
-	regDate, err := rocdate.Parse(get("reg_date"))
+	regDate, err := civil.Parse(get("reg_date"))
 	if err != nil {
 		rejectRow("登記日期：" + err.Error())
 		return nil

@@ -5,32 +5,32 @@ import (
 	"strings"
 	"testing"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // planQueries cover every shape of search the clerk can make.
 var planQueries = map[string]Query{
 	"id":                  {IDNo: "A123456789"},
-	"id+item+dates":       {IDNo: "A123456789", Item: "birth", From: rocdate.Date(1980, 1, 1), To: rocdate.Date(1990, 1, 1)},
+	"id+item+dates":       {IDNo: "A123456789", Item: "birth", From: civil.New(1980, 1, 1), To: civil.New(1990, 1, 1)},
 	"id+office":           {IDNo: "A123456789", OfficeID: 3},
 	"id+name":             {IDNo: "A123456789", Name: "王大"},
 	"id+name part":        {IDNo: "A123456789", Name: "大明", NameContains: true},
 	"name prefix":         {Name: "王大"},
 	"name prefix+item":    {Name: "王", Item: "marriage"},
-	"name prefix+office":  {Name: "王", OfficeID: 3, From: rocdate.Date(1980, 1, 1)},
+	"name prefix+office":  {Name: "王", OfficeID: 3, From: civil.New(1980, 1, 1)},
 	"name part":           {Name: "大明", NameContains: true},
 	"name part+office":    {Name: "大明", NameContains: true, OfficeID: 3},
 	"item":                {Item: "birth"},
-	"item+dates":          {Item: "birth", From: rocdate.Date(1980, 1, 1), To: rocdate.Date(1990, 1, 1)},
+	"item+dates":          {Item: "birth", From: civil.New(1980, 1, 1), To: civil.New(1990, 1, 1)},
 	"office":              {OfficeID: 3},
 	"office+item":         {OfficeID: 3, Item: "death"},
-	"office+item+dates":   {OfficeID: 3, Item: "death", From: rocdate.Date(1980, 1, 1)},
-	"office+dates":        {OfficeID: 3, To: rocdate.Date(1990, 1, 1)},
-	"dates":               {From: rocdate.Date(1980, 1, 1), To: rocdate.Date(1980, 2, 1)},
-	"date from only":      {From: rocdate.Date(2020, 1, 1)},
-	"everything together": {IDNo: "A123456789", Name: "王", Item: "birth", OfficeID: 3, From: rocdate.Date(1980, 1, 1), To: rocdate.Date(1990, 1, 1)},
+	"office+item+dates":   {OfficeID: 3, Item: "death", From: civil.New(1980, 1, 1)},
+	"office+dates":        {OfficeID: 3, To: civil.New(1990, 1, 1)},
+	"dates":               {From: civil.New(1980, 1, 1), To: civil.New(1980, 2, 1)},
+	"date from only":      {From: civil.New(2020, 1, 1)},
+	"everything together": {IDNo: "A123456789", Name: "王", Item: "birth", OfficeID: 3, From: civil.New(1980, 1, 1), To: civil.New(1990, 1, 1)},
 }
 
 // TestSearchPlansUseIndexes checks that no search reads a whole table: on SQLite

@@ -4,13 +4,13 @@ import (
 	"context"
 	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // DayRow is one office's figure on one day.
 type DayRow struct {
-	Day    time.Time
+	Day    civil.Date
 	Office string
 	Docs   int64
 	Pages  int64
@@ -30,18 +30,17 @@ type AgeRow struct {
 
 // Report is the archive report of a period (報表查詢列印).
 type Report struct {
-	From, To time.Time
+	From, To civil.Date
 	Scanned  []DayRow // pages scanned per office and day
 	Copies   []DayRow // copies issued per office and day (Docs = copies, Pages = pages)
 	Requests []AgeRow // open requests by status and age
 }
 
 // Report computes the figures of [from, to].
-func (s *Service) Report(ctx context.Context, from, to time.Time) (*Report, error) {
+func (s *Service) Report(ctx context.Context, from, to civil.Date) (*Report, error) {
 	r := &Report{From: from, To: to}
-	f, t := rocdate.ISO(from), rocdate.ISO(to)
 	load := func(q string) ([]DayRow, error) {
-		rows, err := s.DB.Query(ctx, q, f, t)
+		rows, err := s.DB.Query(ctx, q, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -49,11 +48,9 @@ func (s *Service) Report(ctx context.Context, from, to time.Time) (*Report, erro
 		var out []DayRow
 		for rows.Next() {
 			var d DayRow
-			var day string
-			if err := rows.Scan(&day, &d.Office, &d.Docs, &d.Pages); err != nil {
+			if err := rows.Scan(&d.Day, &d.Office, &d.Docs, &d.Pages); err != nil {
 				return nil, err
 			}
-			d.Day, _ = rocdate.ParseISO(day)
 			out = append(out, d)
 		}
 		return out, rows.Err()

@@ -13,7 +13,6 @@ import (
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/seqno"
 )
 
@@ -103,7 +102,7 @@ type Request struct {
 	Item              string
 	ItemLabel         string
 	ApproxDate        string
-	DateFrom, DateTo  time.Time
+	DateFrom, DateTo  civil.Date
 	Note              string
 	Status            string
 	DocID             int64
@@ -176,7 +175,7 @@ type RequestInput struct {
 	PersonName       string
 	Item             string
 	ApproxDate       string
-	DateFrom, DateTo time.Time
+	DateFrom, DateTo civil.Date
 	Note             string
 }
 
@@ -232,7 +231,7 @@ func (s *Service) FileRequest(ctx context.Context, actor audit.Actor, in Request
 			applicant_id_no, applicant_phone, person_id_no, person_name, item, approx_date, date_from, date_to, note, status, filed_by,
 			filed_at, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			no, year, actor.OfficeID, in.OriginalOfficeID, in.ApplicantName, in.ApplicantIDNo, in.ApplicantPhone, in.PersonIDNo,
-			in.PersonName, it.Code, in.ApproxDate, isoOrEmpty(in.DateFrom), isoOrEmpty(in.DateTo), in.Note, StatusFiled,
+			in.PersonName, it.Code, in.ApproxDate, in.DateFrom, in.DateTo, in.Note, StatusFiled,
 			nullID(actor.UserID), ts, db.FormatTime(now.Add(s.DueAfter)), ts).Scan(&id); err != nil {
 			return err
 		}
@@ -248,13 +247,6 @@ func (s *Service) FileRequest(ctx context.Context, actor audit.Actor, in Request
 		return nil, err
 	}
 	return s.Request(ctx, id)
-}
-
-func isoOrEmpty(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return rocdate.ISO(t)
 }
 
 func logEvent(ctx context.Context, tx *db.Tx, actor audit.Actor, id int64, from, to, note string, at time.Time) error {
@@ -399,18 +391,16 @@ func scanRequest(row interface{ Scan(...any) error }, now time.Time) (*Request, 
 	var r Request
 	var no int64
 	var year int
-	var from, to, filed, due, upd string
+	var filed, due, upd string
 	if err := row.Scan(&r.ID, &no, &year, &r.ReceivingOfficeID, &r.ReceivingOffice, &r.OriginalOfficeID, &r.OriginalOffice,
 		&r.ApplicantName, &r.ApplicantIDNo, &r.ApplicantPhone, &r.PersonIDNo, &r.PersonName, &r.Item, &r.ItemLabel, &r.ApproxDate,
-		&from, &to, &r.Note, &r.Status, &r.DocID, &r.CopyID, &r.Reason, &r.FiledBy, &filed, &due, &upd); err != nil {
+		&r.DateFrom, &r.DateTo, &r.Note, &r.Status, &r.DocID, &r.CopyID, &r.Reason, &r.FiledBy, &filed, &due, &upd); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
 		return nil, err
 	}
 	r.No = fmt.Sprintf("%d-%06d", year, no)
-	r.DateFrom, _ = rocdate.ParseISO(from)
-	r.DateTo, _ = rocdate.ParseISO(to)
 	r.FiledAt, r.DueAt, r.UpdatedAt = db.ParseTime(filed), db.ParseTime(due), db.ParseTime(upd)
 	r.now = now
 	return &r, nil

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestCrossDistrictRequestTravelsToTheOriginalOfficeAndBack(t *testing.T) {
@@ -139,7 +139,7 @@ func TestRequestInputChecks(t *testing.T) {
 		{"bad id", func(r *RequestInput) { r.PersonIDNo = "A123456788" }, "檢查碼"},
 		{"unknown item", func(r *RequestInput) { r.Item = "x" }, "不存在"},
 		{"unknown office", func(r *RequestInput) { r.OriginalOfficeID = 9999 }, "不存在"},
-		{"dates reversed", func(r *RequestInput) { r.DateFrom, r.DateTo = rocdate.Date(1990, 1, 1), rocdate.Date(1980, 1, 1) }, "迄日"},
+		{"dates reversed", func(r *RequestInput) { r.DateFrom, r.DateTo = civil.New(1990, 1, 1), civil.New(1980, 1, 1) }, "迄日"},
 	}
 	for _, c := range cases {
 		in := base

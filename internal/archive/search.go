@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Query is a search of the archive (作業規範 叁.七(二)): any combination of
@@ -18,7 +17,7 @@ type Query struct {
 	Name         string
 	NameContains bool // match any part of the name, not only its beginning
 	Item         string
-	From, To     time.Time
+	From, To     civil.Date
 	OfficeID     int64
 	Limit        int
 	Offset       int
@@ -36,7 +35,7 @@ type Hit struct {
 	OfficeName string
 	Item       string
 	ItemLabel  string
-	RegDate    time.Time
+	RegDate    civil.Date
 	Volume     string
 	PageRef    string
 	PageCount  int
@@ -121,10 +120,10 @@ func searchSQL(q Query) (string, []any) {
 			add("d.item = ?", q.Item)
 		}
 		if !q.From.IsZero() {
-			add("d.reg_date >= ?", rocdate.ISO(q.From))
+			add("d.reg_date >= ?", q.From)
 		}
 		if !q.To.IsZero() {
-			add("d.reg_date <= ?", rocdate.ISO(q.To))
+			add("d.reg_date <= ?", q.To)
 		}
 		args = append(args, q.Limit+1, q.Offset)
 		return `SELECT d.id FROM archive_docs d WHERE ` + strings.Join(where, " AND ") +
@@ -138,10 +137,10 @@ func searchSQL(q Query) (string, []any) {
 			add(alias+".item = ?", q.Item)
 		}
 		if !q.From.IsZero() {
-			add(alias+".reg_date >= ?", rocdate.ISO(q.From))
+			add(alias+".reg_date >= ?", q.From)
 		}
 		if !q.To.IsZero() {
-			add(alias+".reg_date <= ?", rocdate.ISO(q.To))
+			add(alias+".reg_date <= ?", q.To)
 		}
 	}
 	if q.IDNo != "" {
@@ -254,12 +253,10 @@ func (s *Service) hits(ctx context.Context, ids []int64) ([]Hit, error) {
 	}
 	for rows.Next() {
 		var h Hit
-		var reg string
-		if err := rows.Scan(&h.DocID, &h.OfficeID, &h.OfficeName, &h.Item, &h.ItemLabel, &reg, &h.Volume, &h.PageRef, &h.PageCount, &h.Version); err != nil {
+		if err := rows.Scan(&h.DocID, &h.OfficeID, &h.OfficeName, &h.Item, &h.ItemLabel, &h.RegDate, &h.Volume, &h.PageRef, &h.PageCount, &h.Version); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		h.RegDate, _ = rocdate.ParseISO(reg)
 		byID[h.DocID] = &h
 	}
 	rows.Close()

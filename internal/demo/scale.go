@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"ebazhao/internal/office"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Scales are the data sizes the generator knows, in people.
@@ -32,7 +32,7 @@ type ScaleStep struct {
 // ScalePerson returns the i-th generated person (i ≥ 1): a valid, unique ID
 // (i is mapped bijectively onto letter, sex and a scrambled serial), a name, a
 // birth date and an address in one of the offices' districts. Deterministic.
-func ScalePerson(i int, offices []*office.Office) (idNo, name, sex, birth, addr string, officeID int64) {
+func ScalePerson(i int, offices []*office.Office) (idNo, name, sex string, birth civil.Date, addr string, officeID int64) {
 	idNo = ScaleIDNo(i)
 	sexDigit := idNo[1]
 	rng := rand.New(rand.NewPCG(uint64(i), 1946))
@@ -42,7 +42,7 @@ func ScalePerson(i int, offices []*office.Office) (idNo, name, sex, birth, addr 
 		sex, given = "女", givenF[rng.IntN(len(givenF))]
 	}
 	name = surnames[rng.IntN(len(surnames))] + given
-	birth = rocdate.ISO(rocdate.Date(1925+rng.IntN(100), time.Month(1+rng.IntN(12)), 1+rng.IntN(28)))
+	birth = civil.New(1925+rng.IntN(100), time.Month(1+rng.IntN(12)), 1+rng.IntN(28))
 	o := offices[rng.IntN(len(offices))]
 	officeID = o.ID
 	addr = fmt.Sprintf("%s%s%s%d號", o.City, o.District, roads[rng.IntN(len(roads))], 1+rng.IntN(600))

@@ -13,7 +13,6 @@ import (
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/seqno"
 )
 
@@ -218,7 +217,7 @@ func closeGeneratedDay(ctx context.Context, tx *db.Tx, officeID int64, day civil
 	if err != nil {
 		return err
 	}
-	closedAt := time.Date(day.Year(), day.Month(), day.Day(), 17, 30, 0, 0, rocdate.Taipei)
+	closedAt := day.Start().Add(17*time.Hour + 30*time.Minute)
 	rep.Closed, rep.ClosedAt, rep.ClosedBy, rep.ClosedReceipts, rep.ClosedTotal = true, closedAt, "（產生之歷史資料）", rep.Receipts, rep.Total
 	snapshot, err := json.Marshal(rep)
 	if err != nil {

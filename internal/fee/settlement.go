@@ -13,7 +13,6 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // The daily settlement (出納日結) is computed from the same rows the receipts are:
@@ -478,16 +477,14 @@ type Summary struct {
 	Gross       int64          `json:"gross"`
 	Corrections int64          `json:"corrections"`
 	Total       int64          `json:"total"`
-	OpenDays    []string       `json:"open_days"` // days with receipts not yet closed
+	OpenDays    []civil.Date   `json:"open_days"` // days with receipts not yet closed
 }
 
 // OpenDaysROC lists the unclosed days as ROC dates.
 func (s *Summary) OpenDaysROC() []string {
 	var out []string
 	for _, d := range s.OpenDays {
-		if t, err := rocdate.ParseISO(d); err == nil {
-			out = append(out, rocdate.Format(t))
-		}
+		out = append(out, d.ROC())
 	}
 	return out
 }
@@ -500,7 +497,7 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 	if rocYear < 1 || rocYear > 999 || month < 0 || month > 12 {
 		return nil, &InputError{Field: "year", Message: "年度或月份不正確"}
 	}
-	sm := &Summary{OfficeID: officeID, Year: rocYear, Month: month, OfficeName: "全市各戶政事務所", ByItem: []ItemTotal{}, ByPayment: []PaymentTotal{}, OpenDays: []string{}}
+	sm := &Summary{OfficeID: officeID, Year: rocYear, Month: month, OfficeName: "全市各戶政事務所", ByItem: []ItemTotal{}, ByPayment: []PaymentTotal{}, OpenDays: []civil.Date{}}
 	if officeID != 0 {
 		if err := s.DB.QueryRow(ctx, `SELECT name FROM offices WHERE id = ?`, officeID).Scan(&sm.OfficeName); err != nil {
 			return nil, err
@@ -519,15 +516,14 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 			sm.Rows = append(sm.Rows, SummaryRow{Label: fmt.Sprintf("%d月", m), From: civil.New(y, time.Month(m), 1)})
 		}
 	}
-	rowOf := func(iso string) *SummaryRow {
-		d, _ := civil.ParseISO(iso)
+	rowOf := func(d civil.Date) *SummaryRow {
 		if month > 0 {
 			return &sm.Rows[d.Day()-1]
 		}
 		return &sm.Rows[int(d.Month())-1]
 	}
 	of := ""
-	args := []any{from.ISO(), to.ISO()}
+	args := []any{from, to}
 	if officeID != 0 {
 		of = ` AND office_id = ?`
 		args = append(args, officeID)
@@ -553,7 +549,7 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 		return nil, err
 	}
 	for rows.Next() {
-		var day string
+		var day civil.Date
 		var n, v int
 		var gross, corr int64
 		if err := rows.Scan(&day, &n, &v, &gross, &corr); err != nil {
@@ -599,7 +595,7 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 	// Open days with activity: from their receipts.
 	type officeDay struct {
 		office int64
-		day    string
+		day    civil.Date
 	}
 	var open []officeDay
 	rows, err = s.DB.Query(ctx, `SELECT office_id, day FROM fee_days WHERE day >= ? AND day < ?`+of+` AND closed_at = '' AND changes > 0 ORDER BY day, office_id`, args...)
@@ -619,8 +615,7 @@ func (s *Service) Summary(ctx context.Context, officeID int64, rocYear, month in
 		return nil, err
 	}
 	for _, od := range open {
-		day, _ := civil.ParseISO(od.day)
-		rep, err := dayReport(ctx, s.DB, od.office, day, 0)
+		rep, err := dayReport(ctx, s.DB, od.office, od.day, 0)
 		if err != nil {
 			return nil, err
 		}

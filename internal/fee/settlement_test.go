@@ -209,7 +209,7 @@ func TestSettlementOfAWorkedDay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sm.Receipts != wantCount+1 || sm.Voids != 3 || sm.Total != wantTotal+30-late.Total || len(sm.OpenDays) != 1 || sm.OpenDays[0] != "2026-11-26" {
+		if sm.Receipts != wantCount+1 || sm.Voids != 3 || sm.Total != wantTotal+30-late.Total || len(sm.OpenDays) != 1 || sm.OpenDays[0] != civil.New(2026, 11, 26) {
 			t.Fatalf("summary month %d: %+v", month, sm)
 		}
 		var items int64

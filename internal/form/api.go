@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strings"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/tip"
 )
@@ -32,15 +32,15 @@ type FormJSON struct {
 
 // VersionJSON is a version in the API.
 type VersionJSON struct {
-	No            int    `json:"no"`
-	EffectiveFrom string `json:"effective_from"`
-	Note          string `json:"note,omitempty"`
-	Spec          *Spec  `json:"spec,omitempty"`
-	FileName      string `json:"file_name,omitempty"`
-	FileSize      int64  `json:"file_size,omitempty"`
-	FileSHA256    string `json:"file_sha256,omitempty"`
-	CreatedAt     string `json:"created_at"`
-	CreatedBy     string `json:"created_by"`
+	No            int        `json:"no"`
+	EffectiveFrom civil.Date `json:"effective_from"`
+	Note          string     `json:"note,omitempty"`
+	Spec          *Spec      `json:"spec,omitempty"`
+	FileName      string     `json:"file_name,omitempty"`
+	FileSize      int64      `json:"file_size,omitempty"`
+	FileSHA256    string     `json:"file_sha256,omitempty"`
+	CreatedAt     string     `json:"created_at"`
+	CreatedBy     string     `json:"created_by"`
 }
 
 func formJSON(f *Form) FormJSON {
@@ -49,7 +49,7 @@ func formJSON(f *Form) FormJSON {
 }
 
 func versionJSON(v *Version, withSpec bool) VersionJSON {
-	j := VersionJSON{No: v.No, EffectiveFrom: rocdate.ISO(v.EffectiveFrom), Note: v.Note, FileName: v.FileName, FileSize: v.FileSize,
+	j := VersionJSON{No: v.No, EffectiveFrom: v.EffectiveFrom, Note: v.Note, FileName: v.FileName, FileSize: v.FileSize,
 		FileSHA256: v.FileSHA256, CreatedAt: v.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), CreatedBy: v.CreatedBy}
 	if withSpec {
 		j.Spec, _ = v.Spec()
@@ -108,7 +108,7 @@ func (h *Handlers) apiShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	day := h.Store.Today()
 	if s := r.URL.Query().Get("date"); s != "" {
-		if day, err = rocdate.Parse(s); err != nil {
+		if day, err = civil.Parse(s); err != nil {
 			return web.BadRequest("date：" + err.Error())
 		}
 	}
@@ -173,7 +173,7 @@ type VersionInput struct {
 
 func (vi *VersionInput) toNew() (NewVersion, error) {
 	nv := NewVersion{Note: vi.Note, FileName: vi.FileName}
-	day, err := rocdate.Parse(vi.EffectiveFrom)
+	day, err := civil.Parse(vi.EffectiveFrom)
 	if err != nil {
 		return nv, invalid("effective_from：%s", err.Error())
 	}
@@ -304,7 +304,7 @@ func (h *Handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
 	for _, s := range d.Tips {
 		tips = append(tips, trow{s.Category, s.ItemCode, s.OfficeID, s.OfficeName, s.N})
 	}
-	return web.JSON(w, http.StatusOK, map[string]any{"from": rocdate.ISO(d.From), "to": rocdate.ISO(d.To), "office_id": d.OfficeID,
+	return web.JSON(w, http.StatusOK, map[string]any{"from": d.From, "to": d.To, "office_id": d.OfficeID,
 		"forms": forms, "tips": tips})
 }
 

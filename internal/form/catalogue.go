@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // SeedCategory is a category of the shipped catalogue.
@@ -24,7 +23,7 @@ type SeedForm struct {
 	Keywords    string
 	Description string
 	Kind        string
-	Effective   time.Time // first version's effective date
+	Effective   civil.Date // first version's effective date
 	Note        string
 	Spec        *Spec // template forms
 }
@@ -188,4 +187,4 @@ func (s *Store) createPending(ctx context.Context, actor audit.Actor, f *Form) e
 
 // straightVertical is the day the new-generation registration system made every
 // form portrait with horizontal text (直式橫書), seed 表2: 103.4.1.
-var straightVertical = rocdate.Date(2014, 4, 1)
+var straightVertical = civil.New(2014, 4, 1)

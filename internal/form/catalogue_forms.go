@@ -1,8 +1,6 @@
 package form
 
-import (
-	"ebazhao/internal/platform/rocdate"
-)
+import "ebazhao/internal/platform/civil"
 
 // Builders keep the shipped templates short and readable.
 func hd(t string) Block { return Block{Kind: BlockHeading, Title: t} }
@@ -595,7 +593,7 @@ func Catalogue() []SeedForm {
 		// 自然人憑證 (seed 004: 自然人憑證申請表 第二十一版 113年10月製)
 		{Code: "moica-application", Category: "moica", Name: "自然人憑證申請資料表", Keywords: "自然人憑證,憑證,IC卡,MOICA,讀卡機",
 			Description: "年滿18歲設籍國民親自申請自然人憑證，當場發卡。", Kind: KindTemplate,
-			Effective: rocdate.Date(2024, 10, 1), Note: "內政部憑證管理中心第二十一版（113年10月製）",
+			Effective: civil.New(2024, 10, 1), Note: "內政部憑證管理中心第二十一版（113年10月製）",
 			Spec: &Spec{
 				Title: "自然人憑證申請資料表", Subtitle: "（全部必填，請正楷書寫）", Roles: roles("申請人", ""),
 				Footer: "內政部憑證管理中心　自然人憑證申請表　第二十一版　113年10月製",

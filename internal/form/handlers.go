@@ -15,10 +15,10 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/tip"
 )
@@ -189,8 +189,8 @@ type ShowData struct {
 	Current   *Version // in force on Day (nil: none yet)
 	Shown     *Version // the version displayed (Current unless ?v= or ?date=)
 	Versions  []*Version
-	Day       time.Time
-	Today     time.Time
+	Day       civil.Date
+	Today     civil.Date
 	Spec      *Spec
 	Paper     *Doc
 	Roles     []Role
@@ -217,7 +217,7 @@ func (h *Handlers) showData(r *http.Request, f *Form) (*ShowData, error) {
 	today := h.Store.Today()
 	d := &ShowData{Form: f, Day: today, Today: today, CanManage: web.User(r).Can(auth.FormManage)}
 	if s := strings.TrimSpace(r.URL.Query().Get("date")); s != "" {
-		day, err := rocdate.Parse(s)
+		day, err := civil.Parse(s)
 		if err != nil {
 			return nil, web.BadRequest("查詢日期：" + err.Error())
 		}
@@ -402,7 +402,7 @@ func (h *Handlers) render(r *http.Request, f *Form, pr PrintRequest) (*printed, 
 }
 
 func editionLabel(v *Version) string {
-	return fmt.Sprintf("第%d版（%s生效）", v.No, rocdate.Format(v.EffectiveFrom))
+	return fmt.Sprintf("第%d版（%s生效）", v.No, v.EffectiveFrom.ROC())
 }
 
 // send counts the print, audits the personal data it holds and writes the PDF.
@@ -495,7 +495,7 @@ func (h *Handlers) versionPDF(w http.ResponseWriter, r *http.Request) error {
 
 // StatsData is the print statistics page.
 type StatsData struct {
-	From, To  time.Time
+	From, To  civil.Date
 	OfficeID  int64
 	Offices   []*office.Office
 	CityWide  bool
@@ -512,10 +512,10 @@ func (h *Handlers) statsData(r *http.Request) (*StatsData, error) {
 	q := r.URL.Query()
 	for _, p := range []struct {
 		key string
-		dst *time.Time
+		dst *civil.Date
 	}{{"from", &d.From}, {"to", &d.To}} {
 		if s := strings.TrimSpace(q.Get(p.key)); s != "" {
-			t, err := rocdate.Parse(s)
+			t, err := civil.Parse(s)
 			if err != nil {
 				return nil, web.BadRequest("統計期間：" + err.Error())
 			}
@@ -579,7 +579,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	starter := &Spec{Title: "（表單名稱）", Roles: []Role{{Key: "a", Label: "申請人"}},
 		Blocks: []Block{{Kind: BlockPerson, Role: "a"}, {Kind: BlockSign, Items: []string{"申請人簽名或蓋章"}, Date: true}, {Kind: BlockOffice}}}
 	return h.Kit.Render(w, r, "form_edit", "新增表單", &EditData{Form: &Form{Kind: KindTemplate, CategoryCode: r.URL.Query().Get("cat")}, New: true,
-		Categories: cats, Effective: rocdate.FormatShort(h.Store.Today()), Spec: starter.JSON()})
+		Categories: cats, Effective: h.Store.Today().ROCShort(), Spec: starter.JSON()})
 }
 
 func formFromRequest(r *http.Request, f *Form) {
@@ -610,7 +610,7 @@ func versionFromRequest(r *http.Request) (NewVersion, error) {
 	if s == "" {
 		return nv, invalid("請輸入生效日期")
 	}
-	day, err := rocdate.Parse(s)
+	day, err := civil.Parse(s)
 	if err != nil {
 		return nv, invalid("生效日期：%s", err.Error())
 	}
@@ -696,7 +696,7 @@ func (h *Handlers) newVersionForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d := &VersionData{Form: f, Effective: rocdate.FormatShort(h.Store.Today()), Bindings: Bindings(), MaxMB: MaxFileSize >> 20}
+	d := &VersionData{Form: f, Effective: h.Store.Today().ROCShort(), Bindings: Bindings(), MaxMB: MaxFileSize >> 20}
 	if d.Current, err = h.Store.InForce(r.Context(), f.ID, h.Store.Today()); err != nil && !errors.Is(err, db.ErrNotFound) {
 		return err
 	}
@@ -728,7 +728,7 @@ func (h *Handlers) addVersion(w http.ResponseWriter, r *http.Request) error {
 		return h.Kit.Render(w, r, "form_version", "新增版本："+f.Name, &VersionData{Form: f, Effective: r.FormValue("effective_from"),
 			Note: nv.Note, Spec: nv.Spec, Error: ve.Msg, Bindings: Bindings(), MaxMB: MaxFileSize >> 20})
 	}
-	msg := fmt.Sprintf("已新增第 %d 版，%s起各戶所列印新版", v.No, rocdate.Format(v.EffectiveFrom))
+	msg := fmt.Sprintf("已新增第 %d 版，%s起各戶所列印新版", v.No, v.EffectiveFrom.ROC())
 	return web.Redirect(w, r, "/forms/"+f.Code, msg)
 }
 

@@ -3,9 +3,9 @@ package form
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/person"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/rocdate"
 )
 
@@ -14,7 +14,7 @@ type Values struct {
 	People map[string]*person.Person // by role key: "a", "b"
 	Office OfficeInfo                // the clerk's office
 	Clerk  string                    // the clerk's display name
-	Today  time.Time                 // the printing day (Taipei civil day)
+	Today  civil.Date                // the printing day (Taipei civil day)
 	Case   map[string]string         // case inputs by key
 }
 
@@ -261,14 +261,14 @@ func (v *Values) value(b string) string {
 	case "clerk.name":
 		return v.Clerk
 	case "today":
-		return rocdate.FormatLong(v.Today)
+		return v.Today.ROCLong()
 	case "today.y", "today.m", "today.d":
 		if v.Today.IsZero() {
 			return ""
 		}
 		switch b {
 		case "today.y":
-			return strconv.Itoa(rocdate.Year(v.Today))
+			return strconv.Itoa(v.Today.ROCYear())
 		case "today.m":
 			return strconv.Itoa(int(v.Today.Month()))
 		}

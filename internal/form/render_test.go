@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ebazhao/internal/person"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/pdf/pdftest"
 	"ebazhao/internal/platform/rocdate"
@@ -28,7 +29,7 @@ func samplePeople() map[string]*person.Person {
 
 func sampleValues(s *Spec) *Values {
 	v := &Values{People: samplePeople(), Office: OfficeInfo{Name: "臺中市西屯區戶政事務所", Address: "臺中市西屯區", Phone: "04-2228-9111"},
-		Clerk: "王小明", Today: rocdate.Date(2025, 7, 7), Case: map[string]string{}}
+		Clerk: "王小明", Today: civil.New(2025, 7, 7), Case: map[string]string{}}
 	for _, in := range s.Inputs {
 		if len(in.Options) > 0 {
 			v.Case[in.Key] = in.Options[len(in.Options)-1]

@@ -19,8 +19,8 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Form kinds.
@@ -86,7 +86,7 @@ type Version struct {
 	ID            int64
 	FormID        int64
 	No            int
-	EffectiveFrom time.Time
+	EffectiveFrom civil.Date
 	Note          string
 	SpecJSON      string
 	FileName      string
@@ -122,7 +122,7 @@ func (s *Store) now() time.Time {
 }
 
 // Today is the current civil day in Taipei.
-func (s *Store) Today() time.Time { return rocdate.Today(s.now()) }
+func (s *Store) Today() civil.Date { return civil.Of(s.now()) }
 
 // ValidationError is bad input; its text is a message for the user.
 type ValidationError struct{ Msg string }
@@ -236,14 +236,13 @@ const versionCols = `v.id, v.form_id, v.version_no, v.effective_from, v.note, v.
 
 func scanVersion(r interface{ Scan(...any) error }) (*Version, error) {
 	var v Version
-	var eff, created string
-	if err := r.Scan(&v.ID, &v.FormID, &v.No, &eff, &v.Note, &v.SpecJSON, &v.FileName, &v.FileSize, &v.FileSHA256, &created, &v.CreatedBy); err != nil {
+	var created string
+	if err := r.Scan(&v.ID, &v.FormID, &v.No, &v.EffectiveFrom, &v.Note, &v.SpecJSON, &v.FileName, &v.FileSize, &v.FileSHA256, &created, &v.CreatedBy); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
 		return nil, err
 	}
-	v.EffectiveFrom, _ = rocdate.ParseISO(eff)
 	v.CreatedAt = db.ParseTime(created)
 	return &v, nil
 }
@@ -269,11 +268,11 @@ func (s *Store) Versions(ctx context.Context, formID int64) ([]*Version, error) 
 
 // InForce returns the version in force on day: the latest effective date on or
 // before day, and among versions of that date the last one made.
-func (s *Store) InForce(ctx context.Context, formID int64, day time.Time) (*Version, error) {
+func (s *Store) InForce(ctx context.Context, formID int64, day civil.Date) (*Version, error) {
 	v, err := scanVersion(s.DB.QueryRow(ctx, `SELECT `+versionCols+` FROM form_versions v
-		WHERE v.form_id = ? AND v.effective_from <= ? ORDER BY v.effective_from DESC, v.version_no DESC LIMIT 1`, formID, rocdate.ISO(day)))
+		WHERE v.form_id = ? AND v.effective_from <= ? ORDER BY v.effective_from DESC, v.version_no DESC LIMIT 1`, formID, day))
 	if err != nil {
-		return nil, fmt.Errorf("form %d version in force on %s: %w", formID, rocdate.ISO(day), err)
+		return nil, fmt.Errorf("form %d version in force on %s: %w", formID, day.ISO(), err)
 	}
 	return v, nil
 }
@@ -305,7 +304,7 @@ func (s *Store) File(ctx context.Context, v *Version) ([]byte, error) {
 
 // NewVersion is what a supervisor submits for a new version.
 type NewVersion struct {
-	EffectiveFrom time.Time
+	EffectiveFrom civil.Date
 	Note          string
 	Spec          string // template forms: the layout JSON
 	File          []byte // file forms: the PDF
@@ -466,7 +465,7 @@ func (s *Store) addVersion(ctx context.Context, tx *db.Tx, actor audit.Actor, f 
 		return nil, err
 	}
 	if !first && nv.EffectiveFrom.Before(s.Today()) {
-		return nil, invalid("生效日期不可早於今天（%s）：已生效的版本不可追溯變更", rocdate.Format(s.Today()))
+		return nil, invalid("生效日期不可早於今天（%s）：已生效的版本不可追溯變更", s.Today().ROC())
 	}
 	var no int
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version_no), 0) + 1 FROM form_versions WHERE form_id = ?`, f.ID).Scan(&no); err != nil {
@@ -487,7 +486,7 @@ func (s *Store) addVersion(ctx context.Context, tx *db.Tx, actor audit.Actor, f 
 	v := &Version{FormID: f.ID, No: no, EffectiveFrom: nv.EffectiveFrom, Note: strings.TrimSpace(nv.Note), SpecJSON: spec,
 		FileName: nv.FileName, FileSize: ref.Size, FileSHA256: ref.Hash, CreatedAt: now, CreatedBy: actor.Username}
 	if err := tx.QueryRow(ctx, `INSERT INTO form_versions (form_id, version_no, effective_from, note, spec, file_sha256, file_size, file_name, created_at, created_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ID, no, rocdate.ISO(nv.EffectiveFrom), v.Note, spec, ref.Hash, ref.Size, nv.FileName,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ID, no, nv.EffectiveFrom, v.Note, spec, ref.Hash, ref.Size, nv.FileName,
 		db.FormatTime(now), actor.Username).Scan(&v.ID); err != nil {
 		return nil, fmt.Errorf("insert form version: %w", err)
 	}
@@ -495,7 +494,7 @@ func (s *Store) addVersion(ctx context.Context, tx *db.Tx, actor audit.Actor, f 
 		return nil, err
 	}
 	e := audit.For(actor, "form.version.add", "form", f.Code)
-	e.Detail = fmt.Sprintf("第%d版 生效日 %s %s", no, rocdate.ISO(nv.EffectiveFrom), v.Note)
+	e.Detail = fmt.Sprintf("第%d版 生效日 %s %s", no, nv.EffectiveFrom.ISO(), v.Note)
 	if err := audit.Log(ctx, tx, e); err != nil {
 		return nil, err
 	}
@@ -519,7 +518,7 @@ func (s *Store) SetRetired(ctx context.Context, actor audit.Actor, f *Form, reti
 // CountPrint adds one print of form formID at officeID today.
 func (s *Store) CountPrint(ctx context.Context, q db.Querier, formID, officeID int64, mode string) error {
 	_, err := q.Exec(ctx, `INSERT INTO form_print_stats (form_id, office_id, day, mode, n) VALUES (?, ?, ?, ?, 1)
-		ON CONFLICT (form_id, office_id, day, mode) DO UPDATE SET n = form_print_stats.n + 1`, formID, officeID, rocdate.ISO(s.Today()), mode)
+		ON CONFLICT (form_id, office_id, day, mode) DO UPDATE SET n = form_print_stats.n + 1`, formID, officeID, s.Today(), mode)
 	if err != nil {
 		return fmt.Errorf("count form print: %w", err)
 	}
@@ -543,7 +542,7 @@ func (r StatRow) Total() int64 { return r.Blank + r.Filled + r.File }
 
 // Stats returns prints per form and office between from and to (inclusive);
 // officeID 0 means every office.
-func (s *Store) Stats(ctx context.Context, from, to time.Time, officeID int64) ([]StatRow, error) {
+func (s *Store) Stats(ctx context.Context, from, to civil.Date, officeID int64) ([]StatRow, error) {
 	rows, err := s.DB.Query(ctx, `SELECT f.code, f.name, c.name, st.office_id, COALESCE(o.name, ''),
 		CAST(SUM(CASE WHEN st.mode = 'blank' THEN st.n ELSE 0 END) AS BIGINT),
 		CAST(SUM(CASE WHEN st.mode = 'filled' THEN st.n ELSE 0 END) AS BIGINT),
@@ -552,7 +551,7 @@ func (s *Store) Stats(ctx context.Context, from, to time.Time, officeID int64) (
 		LEFT JOIN offices o ON o.id = st.office_id
 		WHERE st.day >= ? AND st.day <= ? AND (? = 0 OR st.office_id = ?)
 		GROUP BY f.code, f.name, c.name, c.sort_order, f.sort_order, st.office_id, o.name
-		ORDER BY SUM(st.n) DESC, c.sort_order, f.sort_order, st.office_id`, rocdate.ISO(from), rocdate.ISO(to), officeID, officeID)
+		ORDER BY SUM(st.n) DESC, c.sort_order, f.sort_order, st.office_id`, from, to, officeID, officeID)
 	if err != nil {
 		return nil, fmt.Errorf("form stats: %w", err)
 	}

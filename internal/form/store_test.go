@@ -11,20 +11,20 @@ import (
 	"ebazhao/internal/form/match"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 var sup = audit.Actor{UserID: 2, Username: "supervisor", OfficeID: 1}
 
-var today = rocdate.Date(2026, 11, 25)
+var today = civil.New(2026, 11, 25)
 
 func newStore(t *testing.T) *Store {
 	t.Helper()
-	return &Store{DB: dbtest.New(t), Blobs: blob.NewFS(t.TempDir()), Now: func() time.Time { return today.Add(2 * time.Hour) }}
+	return &Store{DB: dbtest.New(t), Blobs: blob.NewFS(t.TempDir()), Now: func() time.Time { return today.Midnight().Add(2 * time.Hour) }}
 }
 
 func seededStore(t *testing.T) *Store {
@@ -80,46 +80,46 @@ func TestVersionInForceByDate(t *testing.T) {
 	ctx := context.Background()
 	s := seededStore(t)
 	f := &Form{Code: "test-form", CategoryCode: "general", Name: "測試表單", Kind: KindTemplate}
-	if _, err := s.Create(ctx, sup, f, NewVersion{EffectiveFrom: rocdate.Date(2024, 1, 1), Spec: simpleSpec("第一版"), Note: "v1"}); err != nil {
+	if _, err := s.Create(ctx, sup, f, NewVersion{EffectiveFrom: civil.New(2024, 1, 1), Spec: simpleSpec("第一版"), Note: "v1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddVersion(ctx, sup, f, NewVersion{EffectiveFrom: rocdate.Date(2026, 12, 1), Spec: simpleSpec("第二版"), Note: "v2"}); err != nil {
+	if _, err := s.AddVersion(ctx, sup, f, NewVersion{EffectiveFrom: civil.New(2026, 12, 1), Spec: simpleSpec("第二版"), Note: "v2"}); err != nil {
 		t.Fatal(err)
 	}
 	// Two versions on the same day: the later one wins.
-	if _, err := s.AddVersion(ctx, sup, f, NewVersion{EffectiveFrom: rocdate.Date(2027, 1, 1), Spec: simpleSpec("第三版草稿")}); err != nil {
+	if _, err := s.AddVersion(ctx, sup, f, NewVersion{EffectiveFrom: civil.New(2027, 1, 1), Spec: simpleSpec("第三版草稿")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddVersion(ctx, sup, f, NewVersion{EffectiveFrom: rocdate.Date(2027, 1, 1), Spec: simpleSpec("第三版")}); err != nil {
+	if _, err := s.AddVersion(ctx, sup, f, NewVersion{EffectiveFrom: civil.New(2027, 1, 1), Spec: simpleSpec("第三版")}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		day   time.Time
+		day   civil.Date
 		no    int
 		title string
 	}{
-		{rocdate.Date(2023, 12, 31), 0, ""},
-		{rocdate.Date(2024, 1, 1), 1, "第一版"},
-		{rocdate.Date(2026, 11, 30), 1, "第一版"},
-		{rocdate.Date(2026, 12, 1), 2, "第二版"},
-		{rocdate.Date(2026, 12, 31), 2, "第二版"},
-		{rocdate.Date(2027, 1, 1), 4, "第三版"},
-		{rocdate.Date(2099, 1, 1), 4, "第三版"},
+		{civil.New(2023, 12, 31), 0, ""},
+		{civil.New(2024, 1, 1), 1, "第一版"},
+		{civil.New(2026, 11, 30), 1, "第一版"},
+		{civil.New(2026, 12, 1), 2, "第二版"},
+		{civil.New(2026, 12, 31), 2, "第二版"},
+		{civil.New(2027, 1, 1), 4, "第三版"},
+		{civil.New(2099, 1, 1), 4, "第三版"},
 	}
 	for _, c := range cases {
 		v, err := s.InForce(ctx, f.ID, c.day)
 		if c.no == 0 {
 			if !errors.Is(err, db.ErrNotFound) {
-				t.Errorf("%s: want none, got %v", rocdate.ISO(c.day), err)
+				t.Errorf("%s: want none, got %v", c.day.ISO(), err)
 			}
 			continue
 		}
 		if err != nil {
-			t.Fatalf("%s: %v", rocdate.ISO(c.day), err)
+			t.Fatalf("%s: %v", c.day.ISO(), err)
 		}
 		sp, _ := v.Spec()
 		if v.No != c.no || sp.Title != c.title {
-			t.Errorf("%s: version %d %q, want %d %q", rocdate.ISO(c.day), v.No, sp.Title, c.no, c.title)
+			t.Errorf("%s: version %d %q, want %d %q", c.day.ISO(), v.No, sp.Title, c.no, c.title)
 		}
 	}
 	// The past never changes: a version may not take effect before today.
@@ -364,7 +364,7 @@ func TestShippedCorrectionReachesUntouchedForms(t *testing.T) {
 	last := vs[0] // newest first
 	if last.No != 2 || last.CreatedBy != "system" || last.Note != ShippedNote || !last.EffectiveFrom.Equal(today) || last.SpecJSON != shipped {
 		t.Errorf("the added version: no %d by %q note %q from %s, shipped spec %v", last.No, last.CreatedBy, last.Note,
-			rocdate.ISO(last.EffectiveFrom), last.SpecJSON == shipped)
+			last.EffectiveFrom.ISO(), last.SpecJSON == shipped)
 	}
 	if v, err := s.InForce(ctx, f.ID, today.AddDate(0, 0, -1)); err != nil || v.SpecJSON != old {
 		t.Errorf("yesterday's version changed: %v", err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
@@ -68,14 +69,14 @@ func (e *ValidationError) Error() string { return e.Err.Error() }
 func (e *ValidationError) Unwrap() error { return e.Err }
 
 // Validate normalizes p and checks it; errors are *ValidationError.
-func (p *Person) Validate(today time.Time) error {
+func (p *Person) Validate(today civil.Date) error {
 	if err := p.validate(today); err != nil {
 		return &ValidationError{Err: err}
 	}
 	return nil
 }
 
-func (p *Person) validate(today time.Time) error {
+func (p *Person) validate(today civil.Date) error {
 	p.IDNo = idno.Normalize(p.IDNo)
 	if _, err := idno.Validate(p.IDNo); err != nil {
 		return err
@@ -95,7 +96,7 @@ func (p *Person) validate(today time.Time) error {
 	if p.Sex == "" {
 		p.Sex = idno.Sex(p.IDNo)
 	}
-	if !p.BirthDate.IsZero() && p.BirthDate.After(today) {
+	if !p.BirthDate.IsZero() && civil.Of(p.BirthDate).After(today) {
 		return errors.New("出生日期不可晚於今天")
 	}
 	for _, a := range []*string{&p.AddrHousehold, &p.AddrBusiness, &p.AddrService, &p.AddrCurrent, &p.Phone, &p.Email} {
@@ -204,7 +205,7 @@ var ErrDuplicate = errors.New("此統一編號已建檔")
 
 // Create validates and stores p.
 func (s *Store) Create(ctx context.Context, actor audit.Actor, p *Person) error {
-	if err := p.Validate(rocdate.Today(s.DB.Now())); err != nil {
+	if err := p.Validate(civil.Of(s.DB.Now())); err != nil {
 		return err
 	}
 	if p.OfficeID == 0 {
@@ -232,7 +233,7 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, p *Person) error 
 // Update stores changes to p (the ID number itself never changes here: a
 // corrected ID is a registration matter, recorded as a new person).
 func (s *Store) Update(ctx context.Context, actor audit.Actor, p *Person) error {
-	if err := p.Validate(rocdate.Today(s.DB.Now())); err != nil {
+	if err := p.Validate(civil.Of(s.DB.Now())); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {

@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // SeedDemo records thirty days of rated transactions at the demo office's
@@ -62,13 +62,13 @@ func SeedDemo(ctx context.Context, d *db.DB, officeCode string, now time.Time) e
 	return d.InTx(ctx, func(tx *db.Tx) error {
 		seq := 0
 		for day := 29; day >= 1; day-- {
-			date := rocdate.Today(now).AddDate(0, 0, -day)
+			date := civil.Of(now).AddDays(-day)
 			if wd := date.Weekday(); wd == time.Saturday || wd == time.Sunday {
 				continue
 			}
 			for i := 0; i < 8+rng.IntN(10); i++ {
 				seq++
-				at := time.Date(date.Year(), date.Month(), date.Day(), 9+rng.IntN(8), rng.IntN(60), 0, 0, rocdate.Taipei)
+				at := date.Start().Add(time.Duration(9+rng.IntN(8))*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
 				counter, clerk := counters[rng.IntN(len(counters))], clerks[rng.IntN(len(clerks))]
 				kind := TriggerReceipt
 				if rng.IntN(4) == 0 {
@@ -82,14 +82,14 @@ func SeedDemo(ctx context.Context, d *db.DB, officeCode string, now time.Time) e
 				var wid int64
 				if err := tx.QueryRow(ctx, `INSERT INTO rating_windows (office_id, counter_id, clerk_id, trigger_kind, trigger_id, opened_at, day, expires_at, status)
 					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, officeID, counter, clerk, kind, fmt.Sprintf("demo-%d", seq),
-					db.FormatTime(at), rocdate.ISO(date), db.FormatTime(at.Add(30*time.Second)), status).Scan(&wid); err != nil {
+					db.FormatTime(at), date, db.FormatTime(at.Add(30*time.Second)), status).Scan(&wid); err != nil {
 					return err
 				}
 				if !rated {
 					continue
 				}
 				if _, err := tx.Exec(ctx, `INSERT INTO ratings (window_id, office_id, counter_id, clerk_id, trigger_kind, level, rated_at, day)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, wid, officeID, counter, clerk, kind, pick(), db.FormatTime(at.Add(8*time.Second)), rocdate.ISO(date)); err != nil {
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, wid, officeID, counter, clerk, kind, pick(), db.FormatTime(at.Add(8*time.Second)), date); err != nil {
 					return err
 				}
 			}

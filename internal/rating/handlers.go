@@ -16,6 +16,7 @@ import (
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
@@ -217,17 +218,17 @@ func (h *Handlers) filter(r *http.Request) (Filter, error) {
 	if u.Can(auth.CityWide) {
 		f.OfficeID, _ = strconv.ParseInt(q.Get("office"), 10, 64)
 	}
-	today := rocdate.Today(h.Svc.Now())
-	from, to := today.AddDate(0, 0, -29), today
+	today := civil.Of(h.Svc.Now())
+	from, to := today.AddDays(-29), today
 	if s := q.Get("from"); s != "" {
-		d, err := rocdate.Parse(s)
+		d, err := civil.Parse(s)
 		if err != nil {
 			return f, web.Invalid(err)
 		}
 		from = d
 	}
 	if s := q.Get("to"); s != "" {
-		d, err := rocdate.Parse(s)
+		d, err := civil.Parse(s)
 		if err != nil {
 			return f, web.Invalid(err)
 		}
@@ -236,7 +237,7 @@ func (h *Handlers) filter(r *http.Request) (Filter, error) {
 	if to.Before(from) {
 		return f, web.BadRequest("結束日不可早於開始日")
 	}
-	f.From, f.To = rocdate.ISO(from), rocdate.ISO(to)
+	f.From, f.To = from, to
 	return f, nil
 }
 
@@ -268,10 +269,8 @@ func (h *Handlers) stats(w http.ResponseWriter, r *http.Request) error {
 	chart["labels"], chart["satisfied"], chart["levels"] = labels, sat, lv
 	chartJSON, _ := json.Marshal(chart)
 	offices, _ := h.Offices.All(r.Context())
-	from, _ := rocdate.ParseISO(f.From)
-	to, _ := rocdate.ParseISO(f.To)
 	return h.Kit.Render(w, r, "rating_stats", "服務滿意度統計", map[string]any{"Rows": rows, "Total": total, "Filter": f,
-		"From": rocdate.FormatShort(from), "To": rocdate.FormatShort(to), "GroupBys": GroupBys, "Levels": Levels,
+		"From": f.From.ROCShort(), "To": f.To.ROCShort(), "GroupBys": GroupBys, "Levels": Levels,
 		"Chart": string(chartJSON), "Offices": offices, "Query": r.URL.RawQuery})
 }
 

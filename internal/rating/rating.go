@@ -102,7 +102,7 @@ func (s *Service) Open(ctx context.Context, officeID, counterID, clerkID int64, 
 		}
 		return tx.QueryRow(ctx, `INSERT INTO rating_windows (office_id, counter_id, clerk_id, trigger_kind, trigger_id, opened_at, day, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, officeID, counterID, clerkID, kind, triggerID,
-			db.FormatTime(now), civil.Of(now).ISO(), db.FormatTime(w.ExpiresAt)).Scan(&w.ID)
+			db.FormatTime(now), civil.Of(now), db.FormatTime(w.ExpiresAt)).Scan(&w.ID)
 	})
 	if db.IsUniqueViolation(err) {
 		return nil, nil // a retried transaction: its window was opened already
@@ -157,7 +157,7 @@ func (s *Service) Rate(ctx context.Context, t *Terminal, windowID int64, level i
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO ratings (window_id, office_id, counter_id, clerk_id, trigger_kind, level, rated_at, day)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, windowID, w.OfficeID, w.CounterID, w.ClerkID, w.TriggerKind, level,
-			db.FormatTime(now), civil.Of(now).ISO()).Scan(&ratingID); err != nil {
+			db.FormatTime(now), civil.Of(now)).Scan(&ratingID); err != nil {
 			return err
 		}
 		if level <= s.Cfg.AlarmLevel {

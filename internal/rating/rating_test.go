@@ -9,6 +9,7 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/rating"
@@ -188,7 +189,7 @@ func TestStatsResponseRate(t *testing.T) {
 			}
 		}
 	}
-	rows, err := f.svc.Stats(ctx, rating.Filter{OfficeID: f.office, From: "2026-11-25", To: "2026-11-25", GroupBy: "clerk"})
+	rows, err := f.svc.Stats(ctx, rating.Filter{OfficeID: f.office, From: civil.New(2026, 11, 25), To: civil.New(2026, 11, 25), GroupBy: "clerk"})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("stats: %v %v", rows, err)
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Alert is a dissatisfaction alarm.
@@ -86,9 +86,9 @@ var ErrOtherOffice = errors.New("非本所之不滿意警示，無權處理")
 
 // Filter selects ratings for statistics.
 type Filter struct {
-	OfficeID int64 // 0: city-wide
-	From, To string
-	GroupBy  string // office, counter, clerk, kind, day, month
+	OfficeID int64      // 0: city-wide
+	From, To civil.Date // zero: open
+	GroupBy  string     // office, counter, clerk, kind, day, month
 }
 
 // Row is one line of the statistics.
@@ -154,10 +154,10 @@ func (s *Service) Stats(ctx context.Context, f Filter) ([]Row, error) {
 		if f.OfficeID != 0 {
 			conds, args = append(conds, alias+".office_id = ?"), append(args, f.OfficeID)
 		}
-		if f.From != "" {
+		if !f.From.IsZero() {
 			conds, args = append(conds, alias+".day >= ?"), append(args, f.From)
 		}
-		if f.To != "" {
+		if !f.To.IsZero() {
 			conds, args = append(conds, alias+".day <= ?"), append(args, f.To)
 		}
 		if len(conds) == 0 {
@@ -217,12 +217,12 @@ func (s *Service) Stats(ctx context.Context, f Filter) ([]Row, error) {
 	for i := range out { // clerks read ROC dates (sorted above while still ISO)
 		switch f.GroupBy {
 		case "day":
-			if d, err := rocdate.ParseISO(out[i].Key); err == nil {
-				out[i].Key = rocdate.FormatShort(d)
+			if d, err := civil.ParseISO(out[i].Key); err == nil {
+				out[i].Key = d.ROCShort()
 			}
 		case "month":
-			if d, err := rocdate.ParseISO(out[i].Key + "-01"); err == nil {
-				out[i].Key = fmt.Sprintf("%d年%d月", rocdate.Year(d), int(d.Month()))
+			if d, err := civil.ParseISO(out[i].Key + "-01"); err == nil {
+				out[i].Key = fmt.Sprintf("%d年%d月", d.ROCYear(), int(d.Month()))
 			}
 		}
 	}

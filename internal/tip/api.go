@@ -4,30 +4,29 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
 // ItemJSON is a tip in the API.
 type ItemJSON struct {
-	Code          string   `json:"code"`
-	Category      string   `json:"category"`
-	CategoryName  string   `json:"category_name"`
-	Version       int      `json:"version"`
-	EffectiveFrom string   `json:"effective_from"`
-	Title         string   `json:"title"`
-	Agency        string   `json:"agency"`
-	Action        string   `json:"action"`
-	Documents     []string `json:"documents"`
-	Deadline      string   `json:"deadline,omitempty"`
-	Address       string   `json:"address,omitempty"`
-	Phone         string   `json:"phone,omitempty"`
-	URL           string   `json:"url,omitempty"`
-	Notes         string   `json:"notes,omitempty"`
-	LastChecked   string   `json:"last_checked,omitempty"`
+	Code          string     `json:"code"`
+	Category      string     `json:"category"`
+	CategoryName  string     `json:"category_name"`
+	Version       int        `json:"version"`
+	EffectiveFrom civil.Date `json:"effective_from"`
+	Title         string     `json:"title"`
+	Agency        string     `json:"agency"`
+	Action        string     `json:"action"`
+	Documents     []string   `json:"documents"`
+	Deadline      string     `json:"deadline,omitempty"`
+	Address       string     `json:"address,omitempty"`
+	Phone         string     `json:"phone,omitempty"`
+	URL           string     `json:"url,omitempty"`
+	Notes         string     `json:"notes,omitempty"`
+	LastChecked   civil.Date `json:"last_checked,omitzero"`
 }
 
 // ToJSON converts an item for the API.
@@ -37,8 +36,8 @@ func ToJSON(it *Item) ItemJSON {
 		docs = []string{}
 	}
 	return ItemJSON{Code: it.Code, Category: it.CategoryCode, CategoryName: it.CategoryName, Version: it.No,
-		EffectiveFrom: rocdate.ISO(it.EffectiveFrom), Title: it.Title, Agency: it.Agency, Action: it.Action, Documents: docs,
-		Deadline: it.Deadline, Address: it.Address, Phone: it.Phone, URL: it.URL, Notes: it.Notes, LastChecked: rocdate.ISO(it.LastChecked)}
+		EffectiveFrom: it.EffectiveFrom, Title: it.Title, Agency: it.Agency, Action: it.Action, Documents: docs,
+		Deadline: it.Deadline, Address: it.Address, Phone: it.Phone, URL: it.URL, Notes: it.Notes, LastChecked: it.LastChecked}
 }
 
 func toJSONs(items []*Item) []ItemJSON {
@@ -67,9 +66,9 @@ func categoryJSON(c *Category) CategoryJSON {
 }
 
 // dayOf reads ?date= (ROC or ISO), default today.
-func (h *Handlers) dayOf(r *http.Request) (time.Time, error) {
+func (h *Handlers) dayOf(r *http.Request) (civil.Date, error) {
 	if s := strings.TrimSpace(r.URL.Query().Get("date")); s != "" {
-		d, err := rocdate.Parse(s)
+		d, err := civil.Parse(s)
 		if err != nil {
 			return d, web.BadRequest("date：" + err.Error())
 		}
@@ -108,7 +107,7 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.JSON(w, http.StatusOK, map[string]any{"date": rocdate.ISO(day), "items": toJSONs(items)})
+	return web.JSON(w, http.StatusOK, map[string]any{"date": day, "items": toJSONs(items)})
 }
 
 // apiForRegistration returns the tips to hand out after a registration of the given kind.
@@ -157,14 +156,14 @@ func (h *Handlers) apiItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	type vj struct {
-		No            int    `json:"no"`
-		EffectiveFrom string `json:"effective_from"`
-		Title         string `json:"title"`
-		CreatedBy     string `json:"created_by"`
+		No            int        `json:"no"`
+		EffectiveFrom civil.Date `json:"effective_from"`
+		Title         string     `json:"title"`
+		CreatedBy     string     `json:"created_by"`
 	}
 	hist := []vj{}
 	for _, v := range vs {
-		hist = append(hist, vj{v.No, rocdate.ISO(v.EffectiveFrom), v.Title, v.CreatedBy})
+		hist = append(hist, vj{v.No, v.EffectiveFrom, v.Title, v.CreatedBy})
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"item": ToJSON(it), "retired": it.Retired(), "versions": hist})
 }
@@ -191,11 +190,11 @@ func (in VersionInput) version() (Version, error) {
 	v := Version{Title: in.Title, Agency: in.Agency, Action: in.Action, Documents: in.Documents, Deadline: in.Deadline,
 		Address: in.Address, Phone: in.Phone, URL: in.URL, Notes: in.Notes}
 	var err error
-	if v.EffectiveFrom, err = rocdate.Parse(in.EffectiveFrom); err != nil {
+	if v.EffectiveFrom, err = civil.Parse(in.EffectiveFrom); err != nil {
 		return v, invalid("effective_from：%s", err.Error())
 	}
 	if in.LastChecked != "" {
-		if v.LastChecked, err = rocdate.Parse(in.LastChecked); err != nil {
+		if v.LastChecked, err = civil.Parse(in.LastChecked); err != nil {
 			return v, invalid("last_checked：%s", err.Error())
 		}
 	}
@@ -234,5 +233,5 @@ func (h *Handlers) apiAddVersion(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Store.AddVersion(r.Context(), web.Actor(r), it, v); err != nil {
 		return userError(err)
 	}
-	return web.JSON(w, http.StatusCreated, map[string]any{"code": it.Code, "effective_from": rocdate.ISO(v.EffectiveFrom)})
+	return web.JSON(w, http.StatusCreated, map[string]any{"code": it.Code, "effective_from": v.EffectiveFrom})
 }

@@ -5,15 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -69,7 +68,7 @@ type PublicData struct {
 	Items      []*Item
 	Item       *Item
 	Results    []*Item
-	Day        time.Time
+	Day        civil.Date
 }
 
 func (h *Handlers) publicIndex(w http.ResponseWriter, r *http.Request) error {
@@ -136,7 +135,7 @@ type CounterData struct {
 func (h *Handlers) counter(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	d := &CounterData{IDNo: strings.TrimSpace(q.Get("idno")), Day: rocdate.FormatShort(h.Store.Today())}
+	d := &CounterData{IDNo: strings.TrimSpace(q.Get("idno")), Day: h.Store.Today().ROCShort()}
 	var err error
 	if d.Categories, err = h.Store.Categories(ctx, h.Store.Today()); err != nil {
 		return err
@@ -179,7 +178,7 @@ func (h *Handlers) buildSheet(r *http.Request, sr SheetRequest) (*Sheet, *person
 		return nil, nil, web.BadRequest("登記項目名稱過長")
 	}
 	if sr.Day != "" {
-		if s.Day, err = rocdate.Parse(sr.Day); err != nil {
+		if s.Day, err = civil.Parse(sr.Day); err != nil {
 			return nil, nil, web.BadRequest("登記日期：" + err.Error())
 		}
 	}
@@ -308,7 +307,7 @@ type EditData struct {
 	Checked    string
 	Versions   []Version
 	Error      string
-	Today      time.Time
+	Today      civil.Date
 }
 
 func (h *Handlers) newItem(w http.ResponseWriter, r *http.Request) error {
@@ -317,7 +316,7 @@ func (h *Handlers) newItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.Kit.Render(w, r, "tip_edit", "新增便民資訊", &EditData{New: true, Categories: cats, Category: r.URL.Query().Get("category"),
-		Effective: rocdate.FormatShort(h.Store.Today()), Checked: rocdate.FormatShort(h.Store.Today()), Today: h.Store.Today()})
+		Effective: h.Store.Today().ROCShort(), Checked: h.Store.Today().ROCShort(), Today: h.Store.Today()})
 }
 
 func versionFromForm(r *http.Request) (Version, string, string, error) {
@@ -329,11 +328,11 @@ func versionFromForm(r *http.Request) (Version, string, string, error) {
 		return v, eff, checked, invalid("請輸入生效日期")
 	}
 	var err error
-	if v.EffectiveFrom, err = rocdate.Parse(eff); err != nil {
+	if v.EffectiveFrom, err = civil.Parse(eff); err != nil {
 		return v, eff, checked, invalid("生效日期：%s", err.Error())
 	}
 	if checked != "" {
-		if v.LastChecked, err = rocdate.Parse(checked); err != nil {
+		if v.LastChecked, err = civil.Parse(checked); err != nil {
 			return v, eff, checked, invalid("查核日期：%s", err.Error())
 		}
 	}
@@ -368,7 +367,7 @@ func (h *Handlers) loadAny(r *http.Request) (*Item, error) {
 	code := r.PathValue("item")
 	it, err := h.Store.ItemByCode(r.Context(), code, h.Store.Today())
 	if errors.Is(err, db.ErrNotFound) {
-		it, err = h.Store.ItemByCode(r.Context(), code, rocdate.Date(9999, 12, 31))
+		it, err = h.Store.ItemByCode(r.Context(), code, civil.New(9999, 12, 31))
 	}
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, web.NotFound("查無便民資訊「" + code + "」")
@@ -386,7 +385,7 @@ func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.Kit.Render(w, r, "tip_edit", "維護："+it.Title, &EditData{Item: it, V: it.Version, Versions: vs,
-		Effective: rocdate.FormatShort(h.Store.Today()), Checked: rocdate.FormatShort(h.Store.Today()), Today: h.Store.Today()})
+		Effective: h.Store.Today().ROCShort(), Checked: h.Store.Today().ROCShort(), Today: h.Store.Today()})
 }
 
 func (h *Handlers) addVersion(w http.ResponseWriter, r *http.Request) error {
@@ -408,7 +407,7 @@ func (h *Handlers) addVersion(w http.ResponseWriter, r *http.Request) error {
 		return h.Kit.Render(w, r, "tip_edit", "維護："+it.Title, &EditData{Item: it, V: v, Versions: vs, Effective: eff, Checked: checked,
 			Error: ve.Msg, Today: h.Store.Today()})
 	}
-	return web.Redirect(w, r, "/tips/manage/"+it.Code, fmt.Sprintf("已儲存新版本，%s起生效", rocdate.Format(v.EffectiveFrom)))
+	return web.Redirect(w, r, "/tips/manage/"+it.Code, fmt.Sprintf("已儲存新版本，%s起生效", v.EffectiveFrom.ROC()))
 }
 
 func (h *Handlers) retire(w http.ResponseWriter, r *http.Request) error {

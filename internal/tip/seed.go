@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // SeedCategory is a shipped category.
@@ -36,7 +36,7 @@ var Categories = []SeedCategory{
 
 // seedDay is the effective date of the shipped content (written from the facts
 // known on that day).
-var seedDay = rocdate.Date(2026, 1, 1)
+var seedDay = civil.New(2026, 1, 1)
 
 func item(code, cat, title, agency, action, documents, deadline, address, phone, url, notes string) SeedItem {
 	return SeedItem{Code: code, Category: cat, Versions: []Version{{EffectiveFrom: seedDay, Title: title, Agency: agency, Action: action,
@@ -63,11 +63,11 @@ const (
 // addresses) are left blank for a supervisor to fill in.
 func Items() []SeedItem {
 	subsidy := SeedItem{Code: "birth-taichung-subsidy", Category: "birth", Versions: []Version{
-		{EffectiveFrom: rocdate.Date(2022, 1, 1), Title: "臺中市生育津貼", Agency: "臺中市政府社會局（由各區戶政事務所受理）",
+		{EffectiveFrom: civil.New(2022, 1, 1), Title: "臺中市生育津貼", Agency: "臺中市政府社會局（由各區戶政事務所受理）",
 			Action:    "新生兒父母之一方於新生兒出生時已設籍本市滿180天且申請時仍設籍本市，新生兒在本市完成出生登記者，每名新生兒發給新臺幣2萬元；可於辦理出生登記時一併申請。",
 			Documents: "申請人國民身分證\n印章\n委託他人申請者另附委託書", Deadline: "新生兒出生之次日起6個月內，逾期視為放棄", Address: householdHere, Phone: phoneCity,
 			Notes: "設籍期間以最後遷入本市之日起算至新生兒出生日止；櫃檯可用「生育津貼計算」試算。"},
-		{EffectiveFrom: rocdate.Date(2026, 1, 1), Title: "臺中市生育津貼", Agency: "臺中市政府社會局（由各區戶政事務所受理）",
+		{EffectiveFrom: civil.New(2026, 1, 1), Title: "臺中市生育津貼", Agency: "臺中市政府社會局（由各區戶政事務所受理）",
 			Action:    "新生兒父母之一方於新生兒出生時已設籍本市滿180天且申請時仍設籍本市，新生兒在本市完成出生登記者，第1、2胎每名發給新臺幣2萬元，第3胎起每胎增加1萬元（第3胎3萬元、第4胎4萬元，依此類推）；可於辦理出生登記時一併申請。",
 			Documents: "申請人國民身分證\n印章\n委託他人申請者另附委託書", Deadline: "新生兒出生之次日起6個月內，逾期視為放棄", Address: householdHere, Phone: phoneCity,
 			Notes: "設籍期間以最後遷入本市之日起算至新生兒出生日止；櫃檯可用「生育津貼計算」試算。"},

@@ -6,17 +6,17 @@ import (
 	"strings"
 	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Sheet is the one-page 貼心小叮嚀 handed to a citizen after a registration.
 type Sheet struct {
 	Category   *Category
 	Items      []*Item
-	Name       string    // the citizen's name ("" prints a neutral greeting)
-	Day        time.Time // the registration day
-	Office     string    // the office's name
+	Name       string     // the citizen's name ("" prints a neutral greeting)
+	Day        civil.Date // the registration day
+	Office     string     // the office's name
 	OfficeTel  string
 	PublicURL  string    // where the tips are published
 	Registered string    // e.g. 出生登記 (defaults to the category name + 登記)
@@ -44,7 +44,7 @@ func (s *Sheet) Greeting() string {
 	if s.Office != "" {
 		where = "在" + s.Office
 	}
-	return fmt.Sprintf("%s您於%s%s辦理%s，以下是後續可向其他機關辦理的事項，請留意期限：", who, rocdate.FormatLong(s.Day), where, reg)
+	return fmt.Sprintf("%s您於%s%s辦理%s，以下是後續可向其他機關辦理的事項，請留意期限：", who, s.Day.ROCLong(), where, reg)
 }
 
 // lines is one item laid out at a font size.
@@ -61,7 +61,7 @@ func (s *Sheet) WritePDF(fonts *pdf.Fonts) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.SetInfo("戶政貼心小叮嚀－"+s.Category.Name, "便民資訊", s.Office, cmp.Or(s.Printed, s.Day))
+	d.SetInfo("戶政貼心小叮嚀－"+s.Category.Name, "便民資訊", s.Office, cmp.Or(s.Printed, s.Day.Midnight()))
 	d.AddPage()
 	var items []sheetItem
 	var size float64

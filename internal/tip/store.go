@@ -20,8 +20,8 @@ import (
 
 	"ebazhao/internal/form/match"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Category is one of the eight tip categories.
@@ -54,7 +54,7 @@ func (i *Item) Retired() bool { return !i.RetiredAt.IsZero() }
 type Version struct {
 	VersionID     int64
 	No            int
-	EffectiveFrom time.Time
+	EffectiveFrom civil.Date
 	Title         string // e.g. 新生兒全民健康保險加保
 	Agency        string // 辦理機關
 	Action        string // 辦理事項：what to do
@@ -64,7 +64,7 @@ type Version struct {
 	Phone         string
 	URL           string
 	Notes         string
-	LastChecked   time.Time // when a supervisor last confirmed the facts
+	LastChecked   civil.Date // when a supervisor last confirmed the facts
 	CreatedAt     time.Time
 	CreatedBy     string
 }
@@ -125,7 +125,7 @@ func (s *Store) now() time.Time {
 }
 
 // Today is the current civil day in Taipei.
-func (s *Store) Today() time.Time { return rocdate.Today(s.now()) }
+func (s *Store) Today() civil.Date { return civil.Of(s.now()) }
 
 // ValidationError is bad input; its text is a message for the user.
 type ValidationError struct{ Msg string }
@@ -156,11 +156,11 @@ func scanCategory(r interface{ Scan(...any) error }, withCount bool) (*Category,
 }
 
 // Categories lists the categories with the number of items in force on day.
-func (s *Store) Categories(ctx context.Context, day time.Time) ([]*Category, error) {
+func (s *Store) Categories(ctx context.Context, day civil.Date) ([]*Category, error) {
 	rows, err := s.DB.Query(ctx, `SELECT c.id, c.code, c.name, c.intro, c.registration_kinds, c.sort_order,
 		(SELECT COUNT(*) FROM tip_items i WHERE i.category_id = c.id AND i.retired_at = ''
 			AND EXISTS (SELECT 1 FROM tip_versions v WHERE v.item_id = i.id AND v.effective_from <= ?))
-		FROM tip_categories c ORDER BY c.sort_order, c.id`, rocdate.ISO(day))
+		FROM tip_categories c ORDER BY c.sort_order, c.id`, day)
 	if err != nil {
 		return nil, fmt.Errorf("tip categories: %w", err)
 	}
@@ -217,10 +217,10 @@ const inForce = ` FROM tip_items i JOIN tip_categories c ON c.id = i.category_id
 
 func scanItem(r interface{ Scan(...any) error }) (*Item, error) {
 	var it Item
-	var retired, eff, checked, created string
+	var retired, created string
 	if err := r.Scan(&it.ID, &it.Code, &it.CategoryID, &it.CategoryCode, &it.CategoryName, &it.SortOrder, &retired,
-		&it.VersionID, &it.No, &eff, &it.Title, &it.Agency, &it.Action, &it.Documents, &it.Deadline, &it.Address, &it.Phone, &it.URL,
-		&it.Notes, &checked, &created, &it.CreatedBy); err != nil {
+		&it.VersionID, &it.No, &it.EffectiveFrom, &it.Title, &it.Agency, &it.Action, &it.Documents, &it.Deadline, &it.Address, &it.Phone, &it.URL,
+		&it.Notes, &it.LastChecked, &created, &it.CreatedBy); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
@@ -228,10 +228,6 @@ func scanItem(r interface{ Scan(...any) error }) (*Item, error) {
 	}
 	if retired != "" {
 		it.RetiredAt = db.ParseTime(retired)
-	}
-	it.EffectiveFrom, _ = rocdate.ParseISO(eff)
-	if checked != "" {
-		it.LastChecked, _ = rocdate.ParseISO(checked)
 	}
 	it.CreatedAt = db.ParseTime(created)
 	return &it, nil
@@ -255,18 +251,18 @@ func (s *Store) items(ctx context.Context, where string, args ...any) ([]*Item, 
 }
 
 // Items lists the active items of a category ("" = all) in force on day.
-func (s *Store) Items(ctx context.Context, category string, day time.Time) ([]*Item, error) {
-	return s.items(ctx, `(? = '' OR c.code = ?) AND i.retired_at = ''`, rocdate.ISO(day), category, category)
+func (s *Store) Items(ctx context.Context, category string, day civil.Date) ([]*Item, error) {
+	return s.items(ctx, `(? = '' OR c.code = ?) AND i.retired_at = ''`, day, category, category)
 }
 
 // AllItems lists every item, retired ones included, in force on day (maintenance).
-func (s *Store) AllItems(ctx context.Context, day time.Time) ([]*Item, error) {
-	return s.items(ctx, `1 = 1`, rocdate.ISO(day))
+func (s *Store) AllItems(ctx context.Context, day civil.Date) ([]*Item, error) {
+	return s.items(ctx, `1 = 1`, day)
 }
 
 // ItemByCode loads an item with its version in force on day.
-func (s *Store) ItemByCode(ctx context.Context, code string, day time.Time) (*Item, error) {
-	it, err := scanItem(s.DB.QueryRow(ctx, `SELECT `+itemCols+inForce+` WHERE i.code = ?`, rocdate.ISO(day), code))
+func (s *Store) ItemByCode(ctx context.Context, code string, day civil.Date) (*Item, error) {
+	it, err := scanItem(s.DB.QueryRow(ctx, `SELECT `+itemCols+inForce+` WHERE i.code = ?`, day, code))
 	if err != nil {
 		return nil, fmt.Errorf("tip item %q: %w", code, err)
 	}
@@ -284,14 +280,10 @@ func (s *Store) Versions(ctx context.Context, itemID int64) ([]Version, error) {
 	var out []Version
 	for rows.Next() {
 		var v Version
-		var eff, checked, created string
-		if err := rows.Scan(&v.VersionID, &v.No, &eff, &v.Title, &v.Agency, &v.Action, &v.Documents, &v.Deadline, &v.Address, &v.Phone,
-			&v.URL, &v.Notes, &checked, &created, &v.CreatedBy); err != nil {
+		var created string
+		if err := rows.Scan(&v.VersionID, &v.No, &v.EffectiveFrom, &v.Title, &v.Agency, &v.Action, &v.Documents, &v.Deadline, &v.Address, &v.Phone,
+			&v.URL, &v.Notes, &v.LastChecked, &created, &v.CreatedBy); err != nil {
 			return nil, err
-		}
-		v.EffectiveFrom, _ = rocdate.ParseISO(eff)
-		if checked != "" {
-			v.LastChecked, _ = rocdate.ParseISO(checked)
 		}
 		v.CreatedAt = db.ParseTime(created)
 		out = append(out, v)
@@ -301,7 +293,7 @@ func (s *Store) Versions(ctx context.Context, itemID int64) ([]Version, error) {
 
 // Search ranks the items in force on day against q (title first, then agency,
 // what to do, documents and category).
-func (s *Store) Search(ctx context.Context, q string, day time.Time, limit int) ([]*Item, error) {
+func (s *Store) Search(ctx context.Context, q string, day civil.Date, limit int) ([]*Item, error) {
 	terms := match.Terms(q)
 	if len(terms) == 0 {
 		return nil, nil
@@ -435,7 +427,7 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, category, code st
 	return s.ItemByCode(ctx, code, maxDay(v.EffectiveFrom, s.Today()))
 }
 
-func maxDay(a, b time.Time) time.Time {
+func maxDay(a, b civil.Date) civil.Date {
 	if a.After(b) {
 		return a
 	}
@@ -448,7 +440,7 @@ func (s *Store) AddVersion(ctx context.Context, actor audit.Actor, it *Item, v V
 		return err
 	}
 	if v.EffectiveFrom.Before(s.Today()) {
-		return invalid("生效日期不可早於今天（%s）：已公布的內容不可追溯變更", rocdate.Format(s.Today()))
+		return invalid("生效日期不可早於今天（%s）：已公布的內容不可追溯變更", s.Today().ROC())
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		return s.insertVersion(ctx, tx, actor, it.ID, it.Code, &v)
@@ -463,15 +455,15 @@ func (s *Store) insertVersion(ctx context.Context, tx *db.Tx, actor audit.Actor,
 	v.CreatedAt, v.CreatedBy = now, actor.Username
 	if _, err := tx.Exec(ctx, `INSERT INTO tip_versions (item_id, version_no, effective_from, title, agency, action, documents, deadline,
 		address, phone, url, notes, last_checked, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		itemID, v.No, rocdate.ISO(v.EffectiveFrom), v.Title, v.Agency, v.Action, v.Documents, v.Deadline, v.Address, v.Phone, v.URL,
-		v.Notes, rocdate.ISO(v.LastChecked), db.FormatTime(now), actor.Username); err != nil {
+		itemID, v.No, v.EffectiveFrom, v.Title, v.Agency, v.Action, v.Documents, v.Deadline, v.Address, v.Phone, v.URL,
+		v.Notes, v.LastChecked, db.FormatTime(now), actor.Username); err != nil {
 		return fmt.Errorf("insert tip version: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE tip_items SET updated_at = ? WHERE id = ?`, db.FormatTime(now), itemID); err != nil {
 		return err
 	}
 	e := audit.For(actor, "tip.version.add", "tip", code)
-	e.Detail = fmt.Sprintf("第%d版 生效日 %s %s", v.No, rocdate.ISO(v.EffectiveFrom), v.Title)
+	e.Detail = fmt.Sprintf("第%d版 生效日 %s %s", v.No, v.EffectiveFrom.ISO(), v.Title)
 	return audit.Log(ctx, tx, e)
 }
 
@@ -493,7 +485,7 @@ func (s *Store) SetRetired(ctx context.Context, actor audit.Actor, it *Item, ret
 func (s *Store) CountPrint(ctx context.Context, categoryID, itemID, officeID int64) error {
 	_, err := s.DB.Exec(ctx, `INSERT INTO tip_print_stats (category_id, item_id, office_id, day, n) VALUES (?, ?, ?, ?, 1)
 		ON CONFLICT (category_id, item_id, office_id, day) DO UPDATE SET n = tip_print_stats.n + 1`,
-		categoryID, itemID, officeID, rocdate.ISO(s.Today()))
+		categoryID, itemID, officeID, s.Today())
 	if err != nil {
 		return fmt.Errorf("count tip print: %w", err)
 	}
@@ -511,13 +503,13 @@ type StatRow struct {
 }
 
 // Stats returns prints per category/item and office between from and to; officeID 0 = all.
-func (s *Store) Stats(ctx context.Context, from, to time.Time, officeID int64) ([]StatRow, error) {
+func (s *Store) Stats(ctx context.Context, from, to civil.Date, officeID int64) ([]StatRow, error) {
 	rows, err := s.DB.Query(ctx, `SELECT c.name, COALESCE(i.code, ''), st.item_id, st.office_id, COALESCE(o.name, ''), CAST(SUM(st.n) AS BIGINT)
 		FROM tip_print_stats st JOIN tip_categories c ON c.id = st.category_id
 		LEFT JOIN tip_items i ON i.id = st.item_id LEFT JOIN offices o ON o.id = st.office_id
 		WHERE st.day >= ? AND st.day <= ? AND (? = 0 OR st.office_id = ?)
 		GROUP BY c.name, c.sort_order, i.code, st.item_id, st.office_id, o.name
-		ORDER BY SUM(st.n) DESC, c.sort_order, st.office_id`, rocdate.ISO(from), rocdate.ISO(to), officeID, officeID)
+		ORDER BY SUM(st.n) DESC, c.sort_order, st.office_id`, from, to, officeID, officeID)
 	if err != nil {
 		return nil, fmt.Errorf("tip stats: %w", err)
 	}

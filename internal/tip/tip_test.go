@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/pdf"
@@ -129,20 +130,20 @@ func TestVersionInForceByDate(t *testing.T) {
 	ctx := context.Background()
 	s := seeded(t, rocdate.Date(2026, 11, 25))
 	cases := []struct {
-		day  time.Time
+		day  civil.Date
 		no   int
 		want string
 	}{
-		{rocdate.Date(2021, 12, 31), 0, ""},
-		{rocdate.Date(2022, 1, 1), 1, "每名新生兒發給新臺幣2萬元"},
-		{rocdate.Date(2025, 12, 31), 1, "每名新生兒發給新臺幣2萬元"},
-		{rocdate.Date(2026, 1, 1), 2, "第3胎3萬元"},
+		{civil.New(2021, 12, 31), 0, ""},
+		{civil.New(2022, 1, 1), 1, "每名新生兒發給新臺幣2萬元"},
+		{civil.New(2025, 12, 31), 1, "每名新生兒發給新臺幣2萬元"},
+		{civil.New(2026, 1, 1), 2, "第3胎3萬元"},
 	}
 	for _, c := range cases {
 		it, err := s.ItemByCode(ctx, "birth-taichung-subsidy", c.day)
 		if c.no == 0 {
 			if !errors.Is(err, db.ErrNotFound) {
-				t.Errorf("%s: want not found, got %v", rocdate.ISO(c.day), err)
+				t.Errorf("%s: want not found, got %v", c.day.ISO(), err)
 			}
 			continue
 		}
@@ -150,22 +151,22 @@ func TestVersionInForceByDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		if it.No != c.no || !strings.Contains(it.Action, c.want) {
-			t.Errorf("%s: version %d %q", rocdate.ISO(c.day), it.No, it.Action)
+			t.Errorf("%s: version %d %q", c.day.ISO(), it.No, it.Action)
 		}
 	}
 	// A new version takes effect on its day; what was shown before stays readable.
 	it, _ := s.ItemByCode(ctx, "birth-nhi", s.Today())
 	v := it.Version
-	v.Phone, v.EffectiveFrom = "0800-000-000", rocdate.Date(2026, 12, 1)
+	v.Phone, v.EffectiveFrom = "0800-000-000", civil.New(2026, 12, 1)
 	if err := s.AddVersion(ctx, actor, it, v); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := s.ItemByCode(ctx, "birth-nhi", rocdate.Date(2026, 11, 30))
-	after, _ := s.ItemByCode(ctx, "birth-nhi", rocdate.Date(2026, 12, 1))
+	before, _ := s.ItemByCode(ctx, "birth-nhi", civil.New(2026, 11, 30))
+	after, _ := s.ItemByCode(ctx, "birth-nhi", civil.New(2026, 12, 1))
 	if before.Phone == "0800-000-000" || after.Phone != "0800-000-000" || after.No != 2 {
 		t.Errorf("before %q after %q (v%d)", before.Phone, after.Phone, after.No)
 	}
-	v.EffectiveFrom = rocdate.Date(2026, 11, 24)
+	v.EffectiveFrom = civil.New(2026, 11, 24)
 	if err := s.AddVersion(ctx, actor, it, v); err == nil || !strings.Contains(err.Error(), "不可早於今天") {
 		t.Errorf("back-dated version accepted: %v", err)
 	}

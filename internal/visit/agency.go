@@ -13,7 +13,6 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -82,7 +81,7 @@ func (h *Handlers) agencyData(ctx context.Context, v *Visit, kindCode string) (*
 			af.Value = p.Name
 		case agency.FromBirthDate:
 			if !p.BirthDate.IsZero() {
-				af.Value = rocdate.FormatShort(p.BirthDate)
+				af.Value = civil.Of(p.BirthDate).ROCShort()
 			}
 		case agency.FromIDNo:
 			af.Value = p.IDNo

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"ebazhao/internal/person"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/web"
@@ -135,19 +136,19 @@ func (h *Handlers) apiEnd(w http.ResponseWriter, r *http.Request) error {
 
 // OfficeJSON is the supervisor's figures of the office today.
 type OfficeJSON struct {
-	Day            string  `json:"day"`
-	OpenVisits     int     `json:"open_visits"`
-	Visits         int     `json:"visits"`
-	AvgMinutes     float64 `json:"avg_minutes"`
-	Receipts       int     `json:"receipts"`
-	ReceiptTotal   int64   `json:"receipt_total"`
-	Voided         int     `json:"voided"`
-	Documents      int     `json:"documents"`
-	Ratings        int64   `json:"ratings"`
-	RatingAverage  float64 `json:"rating_average"`
-	OpenAlarms     int     `json:"open_alarms"`
-	ArchiveOverdue int     `json:"archive_overdue"`
-	AgencyOverdue  int     `json:"agency_overdue"`
+	Day            civil.Date `json:"day"`
+	OpenVisits     int        `json:"open_visits"`
+	Visits         int        `json:"visits"`
+	AvgMinutes     float64    `json:"avg_minutes"`
+	Receipts       int        `json:"receipts"`
+	ReceiptTotal   int64      `json:"receipt_total"`
+	Voided         int        `json:"voided"`
+	Documents      int        `json:"documents"`
+	Ratings        int64      `json:"ratings"`
+	RatingAverage  float64    `json:"rating_average"`
+	OpenAlarms     int        `json:"open_alarms"`
+	ArchiveOverdue int        `json:"archive_overdue"`
+	AgencyOverdue  int        `json:"agency_overdue"`
 }
 
 func (h *Handlers) apiOffice(w http.ResponseWriter, r *http.Request) error {
@@ -156,7 +157,7 @@ func (h *Handlers) apiOffice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.JSON(w, http.StatusOK, OfficeJSON{Day: o.Day.ISO(), OpenVisits: len(o.Open), Visits: o.Visits, AvgMinutes: o.AvgMinutes,
+	return web.JSON(w, http.StatusOK, OfficeJSON{Day: o.Day, OpenVisits: len(o.Open), Visits: o.Visits, AvgMinutes: o.AvgMinutes,
 		Receipts: o.Receipts, ReceiptTotal: o.ReceiptTotal, Voided: o.Voided, Documents: o.Documents, Ratings: o.Rating.Ratings,
 		RatingAverage: o.Rating.Average(), OpenAlarms: len(o.Alerts), ArchiveOverdue: o.ArchiveOverdue, AgencyOverdue: o.AgencyOverdue})
 }

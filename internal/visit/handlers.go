@@ -172,7 +172,7 @@ func (h *Handlers) startData(r *http.Request, p *StartPage) error {
 		p.NeedsDesk = len(p.Counters) > 0
 	}
 	var err error
-	p.Recent, err = h.Store.Today(r.Context(), u.ID, civil.Of(h.now()).ISO(), 8)
+	p.Recent, err = h.Store.Today(r.Context(), u.ID, civil.Of(h.now()), 8)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (h *Handlers) startPage(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	if r.URL.Query().Get("new") == "" {
 		v, err := h.Store.OpenFor(r.Context(), u.ID)
-		if err == nil && v.Day == civil.Of(h.now()).ISO() {
+		if err == nil && v.Day == civil.Of(h.now()) {
 			http.Redirect(w, r, fmt.Sprintf("/visits/%d", v.ID), http.StatusSeeOther)
 			return nil
 		}
@@ -374,7 +374,7 @@ func (h *Handlers) end(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Today lists a clerk's visits of a day, newest first.
-func (s *Store) Today(ctx context.Context, clerkID int64, day string, limit int) ([]*Visit, error) {
+func (s *Store) Today(ctx context.Context, clerkID int64, day civil.Date, limit int) ([]*Visit, error) {
 	rows, err := s.DB.Query(ctx, `SELECT `+visitCols+` FROM visits WHERE clerk_id = ? AND day = ? ORDER BY id DESC LIMIT ?`, clerkID, day, limit)
 	if err != nil {
 		return nil, err

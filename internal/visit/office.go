@@ -86,9 +86,8 @@ func maskID(id string) string {
 func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName string) (*OfficeToday, error) {
 	now := h.now()
 	today := civil.Of(now)
-	iso := today.ISO()
 	o := &OfficeToday{Office: officeName, Day: today, Updated: now, UpdatedClock: now.In(rocdate.Taipei).Format("15:04:05"), Poll: 12}
-	rows, err := h.DB.Query(ctx, `SELECT `+visitCols+` FROM visits WHERE office_id = ? AND day = ? ORDER BY id`, officeID, iso)
+	rows, err := h.DB.Query(ctx, `SELECT `+visitCols+` FROM visits WHERE office_id = ? AND day = ? ORDER BY id`, officeID, today)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +164,7 @@ func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName s
 	o.RecentDocs = docs
 
 	if h.Rating != nil {
-		stats, err := h.Rating.Stats(ctx, rating.Filter{OfficeID: officeID, From: iso, To: iso, GroupBy: "day"})
+		stats, err := h.Rating.Stats(ctx, rating.Filter{OfficeID: officeID, From: today, To: today, GroupBy: "day"})
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,6 @@ import (
 	"ebazhao/internal/form"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 	"ebazhao/internal/tip"
 )
@@ -35,7 +34,7 @@ func (h *Handlers) tipsPanel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	day := h.Tips.Today()
-	d := &TipsPanel{Visit: v, Person: p, Day: rocdate.FormatShort(day)}
+	d := &TipsPanel{Visit: v, Person: p, Day: day.ROCShort()}
 	if d.Categories, err = h.Tips.Categories(ctx, day); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/notice"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/seal"
@@ -90,7 +91,7 @@ func abilities(u *auth.User) Abilities {
 }
 
 // ageOn is a person's age in whole years on day.
-func ageOn(birth, day time.Time) int {
+func ageOn(birth, day civil.Date) int {
 	if birth.IsZero() {
 		return -1
 	}
@@ -220,13 +221,13 @@ func did(acts []Activity, action string) bool {
 // the whole screen is drawn.
 func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalette bool) (*Screen, error) {
 	now := h.now()
-	today := rocdate.Today(now)
+	today := civil.Of(now)
 	p, err := h.Persons.ByIDNo(ctx, v.PersonIDNo)
 	if err != nil {
 		return nil, fmt.Errorf("visit %d person: %w", v.ID, err)
 	}
-	s := &Screen{Visit: v, Person: p, Age: ageOn(p.BirthDate, today), Kinds: Kinds, Can: abilities(u),
-		Minutes: v.Minutes(now), Started: v.StartedAt.In(rocdate.Taipei).Format("15:04"), Today: rocdate.FormatShort(today)}
+	s := &Screen{Visit: v, Person: p, Age: ageOn(civil.Of(p.BirthDate), today), Kinds: Kinds, Can: abilities(u),
+		Minutes: v.Minutes(now), Started: v.StartedAt.In(rocdate.Taipei).Format("15:04"), Today: today.ROCShort()}
 	s.Kind, s.HasKind = v.KindInfo()
 	if v.CounterID != 0 {
 		if c, err := h.Offices.CounterByID(ctx, v.CounterID); err == nil {
@@ -245,7 +246,7 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 		for _, q := range waiting {
 			s.SealPending = true
 			s.Pending = append(s.Pending, Pending{Kind: "seal", Label: "印鑑" + q.Event.KindLabel() + "補登待主管核准",
-				Detail: fmt.Sprintf("生效日 %s，%s登錄；核准前不生效，不能核發印鑑證明", rocdate.FormatShort(q.Event.Date), q.Event.OfficeName),
+				Detail: fmt.Sprintf("生效日 %s，%s登錄；核准前不生效，不能核發印鑑證明", civil.Of(q.Event.Date).ROCShort(), q.Event.OfficeName),
 				Href:   "/seals/p/" + p.IDNo, Urgent: true})
 		}
 		certs, err := h.Seals.Certificates(ctx, p.IDNo)
@@ -298,14 +299,15 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 			return nil, err
 		}
 		for _, d := range docs {
-			if d.Cancelled() || d.Deadline.IsZero() || !d.Deadline.Before(today) || (d.Kind != notice.KindReminder && d.Kind != notice.KindNotice) {
+			deadline := civil.Of(d.Deadline)
+			if d.Cancelled() || deadline.IsZero() || !deadline.Before(today) || (d.Kind != notice.KindReminder && d.Kind != notice.KindNotice) {
 				continue
 			}
-			if today.Sub(d.Deadline) > 365*24*time.Hour {
+			if today.DaysSince(deadline) > 365 {
 				continue // a deadline long past is history, not a pending matter
 			}
 			s.Pending = append(s.Pending, Pending{Kind: "deadline", Label: d.KindLabel() + "期限已過",
-				Detail: fmt.Sprintf("%s %s，期限 %s", d.DocNo, d.Item, rocdate.FormatShort(d.Deadline)), Href: fmt.Sprintf("/documents/%d", d.ID), Urgent: true})
+				Detail: fmt.Sprintf("%s %s，期限 %s", d.DocNo, d.Item, deadline.ROCShort()), Href: fmt.Sprintf("/documents/%d", d.ID), Urgent: true})
 		}
 	}
 	if s.Can.Agency && h.Agency != nil {
@@ -313,14 +315,13 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 		if err != nil {
 			return nil, err
 		}
-		iso := rocdate.ISO(today)
 		for _, a := range apps {
 			if a.Status == agency.StatusDraft {
 				s.Pending = append(s.Pending, Pending{Kind: "agency", Label: "N加e 申請書待簽名送出", Detail: a.No() + " " + a.KindInfo().Short,
 					Href: fmt.Sprintf("/agency/applications/%d", a.ID)})
 			}
 			for _, it := range a.Items {
-				if it.Overdue(iso) {
+				if it.Overdue(today.ISO()) {
 					s.Pending = append(s.Pending, Pending{Kind: "agency", Label: "N加e 機關逾期未回報", Detail: it.AgencyName,
 						Href: fmt.Sprintf("/agency/applications/%d", a.ID), Urgent: true})
 				}

@@ -40,7 +40,7 @@ type Visit struct {
 	PersonIDNo string
 	PersonName string
 	Kind       string
-	Day        string
+	Day        civil.Date
 	StartedAt  time.Time
 	EndedAt    time.Time
 	Status     string
@@ -131,7 +131,7 @@ func (s *Store) Start(ctx context.Context, u *auth.User, client string, counterI
 		prev, err := scanVisit(tx.QueryRow(ctx, `SELECT `+visitCols+` FROM visits WHERE clerk_id = ? AND status = ? ORDER BY id DESC LIMIT 1`,
 			u.ID, StatusOpen))
 		switch {
-		case err == nil && prev.PersonIDNo == p.IDNo && prev.Day == civil.Of(now).ISO():
+		case err == nil && prev.PersonIDNo == p.IDNo && prev.Day == civil.Of(now):
 			v, resumed = prev, true
 			if kind != "" && kind != prev.Kind {
 				if _, err := tx.Exec(ctx, `UPDATE visits SET kind = ? WHERE id = ?`, kind, prev.ID); err != nil {
@@ -154,7 +154,7 @@ func (s *Store) Start(ctx context.Context, u *auth.User, client string, counterI
 			counter = counterID
 		}
 		v = &Visit{OfficeID: u.OfficeID, CounterID: counterID, ClerkID: u.ID, ClerkName: u.DisplayName, PersonIDNo: p.IDNo,
-			PersonName: p.Name, Kind: kind, Day: civil.Of(now).ISO(), StartedAt: now, Status: StatusOpen}
+			PersonName: p.Name, Kind: kind, Day: civil.Of(now), StartedAt: now, Status: StatusOpen}
 		if err := tx.QueryRow(ctx, `INSERT INTO visits (office_id, counter_id, clerk_id, clerk_name, person_id_no, person_name, kind, day, started_at, status)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, v.OfficeID, counter, v.ClerkID, v.ClerkName, v.PersonIDNo, v.PersonName,
 			v.Kind, v.Day, db.FormatTime(now), v.Status).Scan(&v.ID); err != nil {

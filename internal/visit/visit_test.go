@@ -18,7 +18,6 @@ import (
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -87,20 +86,20 @@ func TestToHalfWidthMaskAndAge(t *testing.T) {
 			t.Errorf("maskID(%q) = %q, want %q", in, got, want)
 		}
 	}
-	birth := time.Date(1980, 5, 20, 0, 0, 0, 0, time.UTC)
+	birth := civil.New(1980, 5, 20)
 	for _, tc := range []struct {
-		day  time.Time
+		day  civil.Date
 		want int
 	}{
-		{time.Date(2025, 5, 19, 0, 0, 0, 0, time.UTC), 44},
-		{time.Date(2025, 5, 20, 0, 0, 0, 0, time.UTC), 45},
-		{time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), 45},
+		{civil.New(2025, 5, 19), 44},
+		{civil.New(2025, 5, 20), 45},
+		{civil.New(2025, 12, 1), 45},
 	} {
 		if got := ageOn(birth, tc.day); got != tc.want {
-			t.Errorf("ageOn(%s) = %d, want %d", tc.day.Format("2006-01-02"), got, tc.want)
+			t.Errorf("ageOn(%s) = %d, want %d", tc.day, got, tc.want)
 		}
 	}
-	if ageOn(time.Time{}, rocdate.Date(2026, 12, 7)) != -1 {
+	if ageOn(civil.Date{}, civil.New(2026, 12, 7)) != -1 {
 		t.Error("unknown birth date should give -1")
 	}
 }
@@ -180,7 +179,7 @@ func TestStartResumeAndEnd(t *testing.T) {
 	if err != nil || resumed {
 		t.Fatalf("start: %v resumed=%v", err, resumed)
 	}
-	if v1.Day != "2025-07-07" || v1.Kind != "move" || !v1.Open() {
+	if v1.Day != civil.New(2025, 7, 7) || v1.Kind != "move" || !v1.Open() {
 		t.Errorf("visit %+v", v1)
 	}
 	// The same card again: the same visit, its kind updated.
@@ -222,7 +221,7 @@ func TestStartResumeAndEnd(t *testing.T) {
 	if err := f.store.SetKind(f.ctx, actor, v2, "move"); !errors.Is(err, ErrClosed) {
 		t.Errorf("kind of a closed visit: %v", err)
 	}
-	list, err := f.store.Today(f.ctx, f.clerk.ID, "2025-07-07", 10)
+	list, err := f.store.Today(f.ctx, f.clerk.ID, civil.New(2025, 7, 7), 10)
 	if err != nil || len(list) != 2 || list[0].ID != v2.ID {
 		t.Errorf("today's visits %v %v", list, err)
 	}
