@@ -14,6 +14,7 @@ import (
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
+	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
