@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/notice"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/seal"
@@ -297,15 +298,16 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 		if err != nil {
 			return nil, err
 		}
+		day := civil.Of(today)
 		for _, d := range docs {
-			if d.Cancelled() || d.Deadline.IsZero() || !d.Deadline.Before(today) || (d.Kind != notice.KindReminder && d.Kind != notice.KindNotice) {
+			if d.Cancelled() || d.Deadline.IsZero() || !d.Deadline.Before(day) || (d.Kind != notice.KindReminder && d.Kind != notice.KindNotice) {
 				continue
 			}
-			if today.Sub(d.Deadline) > 365*24*time.Hour {
+			if day.DaysSince(d.Deadline) > 365 {
 				continue // a deadline long past is history, not a pending matter
 			}
 			s.Pending = append(s.Pending, Pending{Kind: "deadline", Label: d.KindLabel() + "期限已過",
-				Detail: fmt.Sprintf("%s %s，期限 %s", d.DocNo, d.Item, rocdate.FormatShort(d.Deadline)), Href: fmt.Sprintf("/documents/%d", d.ID), Urgent: true})
+				Detail: fmt.Sprintf("%s %s，期限 %s", d.DocNo, d.Item, d.Deadline.ROCShort()), Href: fmt.Sprintf("/documents/%d", d.ID), Urgent: true})
 		}
 	}
 	if s.Can.Agency && h.Agency != nil {
