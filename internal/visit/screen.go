@@ -315,14 +315,14 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 		if err != nil {
 			return nil, err
 		}
-		iso := rocdate.ISO(today)
+		day := civil.Of(today)
 		for _, a := range apps {
 			if a.Status == agency.StatusDraft {
 				s.Pending = append(s.Pending, Pending{Kind: "agency", Label: "N加e 申請書待簽名送出", Detail: a.No() + " " + a.KindInfo().Short,
 					Href: fmt.Sprintf("/agency/applications/%d", a.ID)})
 			}
 			for _, it := range a.Items {
-				if it.Overdue(iso) {
+				if it.Overdue(day) {
 					s.Pending = append(s.Pending, Pending{Kind: "agency", Label: "N加e 機關逾期未回報", Detail: it.AgencyName,
 						Href: fmt.Sprintf("/agency/applications/%d", a.ID), Urgent: true})
 				}
