@@ -24,9 +24,9 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/pdf"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Service is the N加e subsystem: register, applications, delivery, files.
@@ -71,7 +71,7 @@ func (s *Service) now() time.Time {
 	return s.DB.Now()
 }
 
-func (s *Service) today() time.Time { return rocdate.Today(s.now()) }
+func (s *Service) today() civil.Date { return civil.Of(s.now()) }
 
 func (s *Service) fail(point string) error {
 	if s.failpoint != nil {

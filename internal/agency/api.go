@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/web"
 )
 
@@ -49,22 +50,22 @@ type ApplicationJSON struct {
 
 // ItemJSON is an item's tracking state over the staff API.
 type ItemJSON struct {
-	ID          int64  `json:"id"`
-	Agency      string `json:"agency"`
-	AgencyName  string `json:"agency_name"`
-	Category    string `json:"category"`
-	AccountNo   string `json:"account_no,omitempty"`
-	Seq         int64  `json:"seq,omitempty"`
-	State       string `json:"state"`
-	DeliveredAt string `json:"delivered_at,omitempty"`
-	Via         string `json:"delivered_via,omitempty"`
-	AckedAt     string `json:"acknowledged_at,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-	DueOn       string `json:"due_on,omitempty"`
-	Overdue     bool   `json:"overdue"`
+	ID          int64      `json:"id"`
+	Agency      string     `json:"agency"`
+	AgencyName  string     `json:"agency_name"`
+	Category    string     `json:"category"`
+	AccountNo   string     `json:"account_no,omitempty"`
+	Seq         int64      `json:"seq,omitempty"`
+	State       string     `json:"state"`
+	DeliveredAt string     `json:"delivered_at,omitempty"`
+	Via         string     `json:"delivered_via,omitempty"`
+	AckedAt     string     `json:"acknowledged_at,omitempty"`
+	Reason      string     `json:"reason,omitempty"`
+	DueOn       civil.Date `json:"due_on,omitzero"`
+	Overdue     bool       `json:"overdue"`
 }
 
-func toJSON(a *Application, today string) ApplicationJSON {
+func toJSON(a *Application, today civil.Date) ApplicationJSON {
 	out := ApplicationJSON{ID: a.ID, No: a.No(), Status: a.Status, Kind: a.Kind, Office: a.OfficeName, SubjectIDNo: a.SubjectIDNo,
 		SubjectName: a.SubjectName, ApplicantName: a.ApplicantName, ApplicantRelation: a.ApplicantRelation, Fields: a.Fields,
 		CreatedAt: rfc(a.CreatedAt), SentAt: rfc(a.SentAt), Items: []ItemJSON{}}
@@ -161,10 +162,8 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	return web.JSON(w, status, toJSON(app, h.Svc.todayISO()))
+	return web.JSON(w, status, toJSON(app, h.Svc.today()))
 }
-
-func (s *Service) todayISO() string { return s.today().Format("2006-01-02") }
 
 func (h *Handlers) apiShow(w http.ResponseWriter, r *http.Request) error {
 	app, err := h.loadApp(r)
@@ -172,7 +171,7 @@ func (h *Handlers) apiShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.Kit.Audit(r, "agency.application.view", "agency_application", fmt.Sprint(app.ID), app.SubjectIDNo, "ok", "api")
-	return web.JSON(w, http.StatusOK, toJSON(app, h.Svc.todayISO()))
+	return web.JSON(w, http.StatusOK, toJSON(app, h.Svc.today()))
 }
 
 func (h *Handlers) apiSend(w http.ResponseWriter, r *http.Request) error {
@@ -187,7 +186,7 @@ func (h *Handlers) apiSend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.JSON(w, http.StatusOK, toJSON(app, h.Svc.todayISO()))
+	return web.JSON(w, http.StatusOK, toJSON(app, h.Svc.today()))
 }
 
 func (h *Handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +197,7 @@ func (h *Handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
 	h.Kit.Audit(r, "agency.person.view", "person", r.PathValue("idno"), r.PathValue("idno"), "ok", "api")
 	out := []ApplicationJSON{}
 	for _, a := range apps {
-		out = append(out, toJSON(a, h.Svc.todayISO()))
+		out = append(out, toJSON(a, h.Svc.today()))
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"applications": out})
 }
@@ -212,7 +211,7 @@ func (h *Handlers) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return web.Invalid(err)
 	}
-	return web.JSON(w, http.StatusOK, map[string]any{"from": f.From.Format("2006-01-02"), "to": f.To.Format("2006-01-02"), "group": f.GroupBy,
+	return web.JSON(w, http.StatusOK, map[string]any{"from": f.From, "to": f.To, "group": f.GroupBy,
 		"rows": rows, "total": total})
 }
 

@@ -13,9 +13,9 @@ import (
 
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/seqno"
 )
 
@@ -58,7 +58,7 @@ type Application struct {
 	PersonID          int64
 	SubjectIDNo       string
 	SubjectName       string
-	SubjectBirthDate  string
+	SubjectBirthDate  civil.Date
 	ApplicantName     string
 	ApplicantIDNo     string
 	ApplicantRelation string
@@ -68,9 +68,9 @@ type Application struct {
 	ClerkName         string
 	CounterID         int64
 	CreatedAt         time.Time
-	Day               string
+	Day               civil.Date
 	SentAt            time.Time
-	SentDay           string
+	SentDay           civil.Date
 	ScanHash          string
 	CancelledAt       time.Time
 	CancelReason      string
@@ -116,8 +116,8 @@ type FieldValue struct{ Key, Label, Value, Display string }
 
 func displayValue(t FieldType, v string) string {
 	if t == TypeDate && v != "" {
-		if d, err := rocdate.ParseISO(v); err == nil {
-			return rocdate.FormatLong(d)
+		if d, err := civil.ParseISO(v); err == nil { // field values are stored in ISO form
+			return d.ROCLong()
 		}
 	}
 	return v
@@ -136,8 +136,8 @@ type Item struct {
 	Seq           int64
 	Payload       string
 	ReleasedAt    time.Time
-	ReleasedDay   string
-	DueDay        string
+	ReleasedDay   civil.Date
+	DueDay        civil.Date
 	FileID        int64
 	DeliveredAt   time.Time
 	DeliveredVia  string
@@ -200,8 +200,8 @@ func StateLabel(state, via string) string {
 }
 
 // Overdue reports whether a released item is past its agreed day unacknowledged.
-func (it *Item) Overdue(today string) bool {
-	return it.Seq != 0 && it.AckedAt.IsZero() && it.AppStatus == StatusSent && it.DueDay != "" && it.DueDay < today
+func (it *Item) Overdue(today civil.Date) bool {
+	return it.Seq != 0 && it.AckedAt.IsZero() && it.AppStatus == StatusSent && !it.DueDay.IsZero() && it.DueDay.Before(today)
 }
 
 var keyRE = regexp.MustCompile(`^[A-Za-z0-9_\-]{16,100}$`)
@@ -229,11 +229,11 @@ func (s *Service) Create(ctx context.Context, clerk *auth.User, counterID int64,
 		return nil, false, err
 	}
 	now := s.now()
-	today := rocdate.Today(now)
+	today := civil.Of(now)
 	fieldsJSON, _ := json.Marshal(rec.fields)
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		year := rocdate.Year(today)
+		year := today.ROCYear()
 		n, err := seqno.Next(ctx, tx, seqno.Scope("agency_application", clerk.OfficeID, year))
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func (s *Service) Create(ctx context.Context, clerk *auth.User, counterID int64,
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.IdempotencyKey, clerk.OfficeID, year, n, rec.kind.Code, rec.personID, rec.subjectIDNo, rec.subjectName, rec.subjectBirth,
 			rec.applicantName, rec.applicantIDNo, rec.applicantRelation, string(fieldsJSON), StatusDraft, clerk.ID, counter,
-			db.FormatTime(now), rocdate.ISO(today)).Scan(&id); err != nil {
+			db.FormatTime(now), today).Scan(&id); err != nil {
 			return err
 		}
 		for i, sel := range rec.selections {
@@ -289,7 +289,8 @@ func (s *Service) Create(ctx context.Context, clerk *auth.User, counterID int64,
 type prepared struct {
 	kind                                            Kind
 	personID                                        int64
-	subjectIDNo, subjectName, subjectBirth          string
+	subjectIDNo, subjectName                        string
+	subjectBirth                                    civil.Date
 	applicantName, applicantIDNo, applicantRelation string
 	fields                                          map[string]string
 	selections                                      []Selection
@@ -380,7 +381,7 @@ func (s *Service) prepare(ctx context.Context, in NewApplication) (*prepared, er
 // in one transaction. Sending a sent application again changes nothing.
 func (s *Service) Send(ctx context.Context, user *auth.User, client string, appID int64) (already bool, err error) {
 	now := s.now()
-	today := rocdate.Today(now)
+	today := civil.Of(now)
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		already = false
 		var status string
@@ -396,7 +397,7 @@ func (s *Service) Send(ctx context.Context, user *auth.User, client string, appI
 			return ErrOtherOffice
 		}
 		res, err := tx.Exec(ctx, `UPDATE agency_applications SET status = ?, sent_at = ?, sent_day = ?, sent_by = ? WHERE id = ? AND status = ?`,
-			StatusSent, db.FormatTime(now), rocdate.ISO(today), user.ID, appID, StatusDraft)
+			StatusSent, db.FormatTime(now), today, user.ID, appID, StatusDraft)
 		if err != nil {
 			return err
 		}
@@ -429,7 +430,7 @@ func (s *Service) Send(ctx context.Context, user *auth.User, client string, appI
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE agency_items SET seq = ?, payload = ?, released_at = ?, released_day = ?, due_day = ? WHERE id = ?`,
-				seq, payload, db.FormatTime(now), rocdate.ISO(today), rocdate.ISO(due), it.ID); err != nil {
+				seq, payload, db.FormatTime(now), today, due, it.ID); err != nil {
 				return err
 			}
 			if i == 0 {
@@ -635,15 +636,4 @@ func (s *Service) listApps(ctx context.Context, where string, args []any, limit 
 }
 
 // DueROC is the agreed last day as typed at the counter (113.07.15).
-func (it *Item) DueROC() string { return isoToROC(it.DueDay) }
-
-func isoToROC(iso string) string {
-	if iso == "" {
-		return ""
-	}
-	d, err := rocdate.ParseISO(iso)
-	if err != nil {
-		return iso
-	}
-	return rocdate.FormatShort(d)
-}
+func (it *Item) DueROC() string { return it.DueDay.ROCShort() }

@@ -50,8 +50,8 @@ func TestCreateRefusesBadInput(t *testing.T) {
 	tax := f.agency("tax_taichung")
 	power := f.agency("taipower_taichung")
 	life := f.agency("lia_roc")
-	today := f.day().Format("2006-01-02")
-	tomorrow := f.day().AddDate(0, 0, 1).Format("2006-01-02")
+	today := f.day().ISO()
+	tomorrow := f.day().AddDays(1).ISO()
 	base := func() NewApplication {
 		return NewApplication{IdempotencyKey: f.key(), Kind: "move", PersonIDNo: "A123456789",
 			Fields:   map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市北屯區崇德路三段1號", "event_date": today},
@@ -221,7 +221,7 @@ func TestSendIsAtomicIdempotentAndOfficeScoped(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range got.Items {
-		if it.State() != ItemQueued || it.DueDay != "2024-07-15" || it.ReleasedDay != "2024-07-08" {
+		if it.State() != ItemQueued || it.DueDay.ISO() != "2024-07-15" || it.ReleasedDay.ISO() != "2024-07-08" {
 			t.Errorf("item %s: state %s due %s released %s", it.AgencyCode, it.State(), it.DueDay, it.ReleasedDay)
 		}
 		p, err := DecodePayload(it.Payload)
@@ -291,7 +291,7 @@ func TestConcurrentSendsKeepEachStreamGapless(t *testing.T) {
 
 func TestBirthAndDeathCarryTheApplicant(t *testing.T) {
 	f := newFixture(t)
-	today := f.day().Format("2006-01-02")
+	today := f.day().ISO()
 	nhi := f.agency("nhi_central")
 	life := f.agency("lia_roc")
 	app := f.send(NewApplication{IdempotencyKey: f.key(), Kind: "death", PersonIDNo: "A123456789", ApplicantName: "王小華", ApplicantIDNo: "a223456781",

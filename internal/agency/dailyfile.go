@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -58,13 +59,13 @@ type FileItem struct {
 // the note column then names the original by its code point.
 const big5Missing = '□'
 
-// rocCompact renders an ISO date as ROC YYYMMDD.
+// rocCompact renders an ISO date of a payload as ROC YYYMMDD.
 func rocCompact(iso string) string {
-	d, err := rocdate.ParseISO(iso)
+	d, err := civil.ParseISO(iso)
 	if err != nil {
 		return iso
 	}
-	return fmt.Sprintf("%03d%02d%02d", rocdate.Year(d), int(d.Month()), d.Day())
+	return fmt.Sprintf("%03d%02d%02d", d.ROCYear(), int(d.Month()), d.Day())
 }
 
 // RenderCSV renders the daily file. It is a pure function of its arguments:
@@ -183,7 +184,7 @@ type DailyFile struct {
 	ID             int64
 	AgencyID       int64
 	AgencyCode     string
-	Day            string
+	Day            civil.Date
 	Name           string
 	Format         string
 	Encoding       string
@@ -200,7 +201,12 @@ type DailyFile struct {
 }
 
 // File names in an agency folder.
-func fileBase(code string, day time.Time) string { return code + "_" + day.Format("20060102") }
+func fileBase(code string, day civil.Date) string { return code + "_" + compactISO(day) }
+
+// compactISO is YYYYMMDD.
+func compactISO(d civil.Date) string {
+	return fmt.Sprintf("%04d%02d%02d", d.Year(), int(d.Month()), d.Day())
+}
 
 // ManifestName and SignatureName name a data file's companions.
 func ManifestName(dataName string) string {
@@ -213,7 +219,7 @@ func (f *DailyFile) manifest() *Manifest {
 	for i, c := range FileColumns {
 		cols[i] = c.Key
 	}
-	return &Manifest{Format: f.Format, Agency: f.AgencyCode, Day: f.Day, File: f.Name, Encoding: f.Encoding, DateFormat: "ROC-YYYMMDD",
+	return &Manifest{Format: f.Format, Agency: f.AgencyCode, Day: f.Day.ISO(), File: f.Name, Encoding: f.Encoding, DateFormat: "ROC-YYYMMDD",
 		Count: f.Count, FirstSeq: f.FirstSeq, LastSeq: f.LastSeq, Size: f.Size, SHA256: f.SHA256, Columns: cols, SigningKey: f.KeyFingerprint}
 }
 
@@ -225,7 +231,7 @@ var ErrDayNotOver = errors.New("當日尚未結束，不能產製該日檔案")
 // run decides which items the file holds (every released, unfiled, open item
 // released by the end of day) and records that; every later run renders the
 // same rows and checks the bytes against the recorded SHA-256.
-func (s *Service) GenerateFile(ctx context.Context, a *Agency, day time.Time) (*DailyFile, error) {
+func (s *Service) GenerateFile(ctx context.Context, a *Agency, day civil.Date) (*DailyFile, error) {
 	if !day.Before(s.today()) {
 		return nil, ErrDayNotOver
 	}
@@ -233,7 +239,7 @@ func (s *Service) GenerateFile(ctx context.Context, a *Agency, day time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.fileRow(ctx, s.DB, a.ID, rocdate.ISO(day))
+	f, err := s.fileRow(ctx, s.DB, a.ID, day)
 	if errors.Is(err, db.ErrNotFound) {
 		f, err = s.createFile(ctx, a, day)
 	}
@@ -281,17 +287,16 @@ func sha256Hex(b []byte) string {
 
 // createFile assigns the items to a new file row and records its digest and
 // signature, all in one transaction.
-func (s *Service) createFile(ctx context.Context, a *Agency, day time.Time) (*DailyFile, error) {
+func (s *Service) createFile(ctx context.Context, a *Agency, day civil.Date) (*DailyFile, error) {
 	k, err := s.signer()
 	if err != nil {
 		return nil, err
 	}
-	iso := rocdate.ISO(day)
 	name := fileBase(a.Code, day) + ".csv"
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO agency_files (agency_id, day, name, format, encoding, created_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (agency_id, day) DO NOTHING RETURNING id`, a.ID, iso, name, PayloadFormat, a.Encoding, db.FormatTime(s.now())).Scan(&id)
+			ON CONFLICT (agency_id, day) DO NOTHING RETURNING id`, a.ID, day, name, PayloadFormat, a.Encoding, db.FormatTime(s.now())).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // another run made it; read it below
 		}
@@ -299,10 +304,10 @@ func (s *Service) createFile(ctx context.Context, a *Agency, day time.Time) (*Da
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE agency_items SET file_id = ? WHERE agency_id = ? AND file_id IS NULL AND seq IS NOT NULL
-			AND released_day <= ? AND acked_at = ''`, id, a.ID, iso); err != nil {
+			AND released_day <= ? AND acked_at = ''`, id, a.ID, day); err != nil {
 			return err
 		}
-		f, err := s.fileRow(ctx, tx, a.ID, iso)
+		f, err := s.fileRow(ctx, tx, a.ID, day)
 		if err != nil {
 			return err
 		}
@@ -334,7 +339,7 @@ func (s *Service) createFile(ctx context.Context, a *Agency, day time.Time) (*Da
 	if err != nil {
 		return nil, err
 	}
-	return s.fileRow(ctx, s.DB, a.ID, iso)
+	return s.fileRow(ctx, s.DB, a.ID, day)
 }
 
 const fileCols = `f.id, f.agency_id, a.code, f.day, f.name, f.format, f.encoding, f.item_count, f.first_seq, f.last_seq, f.size, f.sha256,
@@ -358,7 +363,7 @@ func scanFile(r interface{ Scan(...any) error }) (*DailyFile, error) {
 	return &f, nil
 }
 
-func (s *Service) fileRow(ctx context.Context, q db.Querier, agencyID int64, day string) (*DailyFile, error) {
+func (s *Service) fileRow(ctx context.Context, q db.Querier, agencyID int64, day civil.Date) (*DailyFile, error) {
 	return scanFile(q.QueryRow(ctx, `SELECT `+fileCols+` FROM agency_files f JOIN agencies a ON a.id = f.agency_id WHERE f.agency_id = ? AND f.day = ?`, agencyID, day))
 }
 
@@ -461,31 +466,27 @@ func (s *Service) GenerateDue(ctx context.Context) (RunSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	yesterday := s.today().AddDate(0, 0, -1)
+	yesterday := s.today().AddDays(-1)
 	for _, a := range agencies {
 		if !a.Files() {
 			continue
 		}
-		var last sql.NullString
+		var last civil.Date // NULL without files: the zero Date
 		if err := s.DB.QueryRow(ctx, `SELECT MAX(day) FROM agency_files WHERE agency_id = ?`, a.ID).Scan(&last); err != nil {
 			return sum, err
 		}
 		start := yesterday
-		if last.Valid && last.String != "" {
-			d, err := rocdate.ParseISO(last.String)
-			if err != nil {
-				return sum, err
-			}
-			start = d.AddDate(0, 0, 1)
+		if !last.IsZero() {
+			start = last.AddDays(1)
 		}
-		if floor := yesterday.AddDate(0, 0, -maxCatchUp+1); start.Before(floor) {
+		if floor := yesterday.AddDays(-maxCatchUp + 1); start.Before(floor) {
 			start = floor
 		}
-		for d := start; !d.After(yesterday); d = d.AddDate(0, 0, 1) {
+		for d := start; !d.After(yesterday); d = d.AddDays(1) {
 			f, err := s.GenerateFile(ctx, a, d)
 			if err != nil {
-				s.Log.Error("agency daily file", "agency", a.Code, "day", rocdate.ISO(d), "err", err)
-				sum.Errs = append(sum.Errs, fmt.Errorf("%s %s: %w", a.Code, rocdate.ISO(d), err))
+				s.Log.Error("agency daily file", "agency", a.Code, "day", d.ISO(), "err", err)
+				sum.Errs = append(sum.Errs, fmt.Errorf("%s %s: %w", a.Code, d.ISO(), err))
 				continue
 			}
 			sum.Files++
@@ -497,8 +498,8 @@ func (s *Service) GenerateDue(ctx context.Context) (RunSummary, error) {
 
 // Regenerate writes every recorded file of a day again (after a disk loss);
 // the bytes are checked against the recorded digests.
-func (s *Service) Regenerate(ctx context.Context, day time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT agency_id FROM agency_files WHERE day = ? ORDER BY agency_id`, rocdate.ISO(day))
+func (s *Service) Regenerate(ctx context.Context, day civil.Date) (int, error) {
+	rows, err := s.DB.Query(ctx, `SELECT agency_id FROM agency_files WHERE day = ? ORDER BY agency_id`, day)
 	if err != nil {
 		return 0, err
 	}
@@ -583,7 +584,7 @@ func (s *Service) Prune(keepDays int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cutoff := s.today().AddDate(0, 0, -keepDays).Format("20060102")
+	cutoff := compactISO(s.today().AddDays(-keepDays))
 	n := 0
 	dirs, err := os.ReadDir(root)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -678,4 +679,4 @@ func (s *Service) MarkDownloaded(ctx context.Context, agencyCode, name, client, 
 }
 
 // DayROC is the file's day as shown to staff.
-func (f *DailyFile) DayROC() string { return isoToROC(f.Day) }
+func (f *DailyFile) DayROC() string { return f.Day.ROCShort() }

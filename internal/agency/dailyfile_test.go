@@ -21,11 +21,12 @@ import (
 
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/rocdate"
 )
 
 // readFiles returns the three files of an agency's day.
-func readFiles(t *testing.T, f *fixture, code string, day time.Time) (data, man, sig []byte) {
+func readFiles(t *testing.T, f *fixture, code string, day civil.Date) (data, man, sig []byte) {
 	t.Helper()
 	root, _ := f.s.FilesRoot()
 	base := filepath.Join(root, code, fileBase(code, day))
@@ -221,8 +222,8 @@ func TestLateItemsGoToTheNextFileAndMissedDaysAreCaughtUp(t *testing.T) {
 	var days []string
 	counts := map[string]int{}
 	for _, fl := range files {
-		days = append(days, fl.Day)
-		counts[fl.Day] = fl.Count
+		days = append(days, fl.Day.ISO())
+		counts[fl.Day.ISO()] = fl.Count
 	}
 	if strings.Join(days, ",") != "2024-07-11,2024-07-10,2024-07-09,2024-07-08" {
 		t.Errorf("file days %v", days)
@@ -276,7 +277,7 @@ func TestPruneKeepsRecentFiles(t *testing.T) {
 	if after := f.count(`SELECT COUNT(*) FROM agency_files`); after != before {
 		t.Error("prune removed file records")
 	}
-	if n, _ := f.s.Regenerate(f.ctx, rocdate.Date(2024, 7, 8)); n == 0 {
+	if n, _ := f.s.Regenerate(f.ctx, civil.New(2024, 7, 8)); n == 0 {
 		t.Error("a pruned file cannot be written again")
 	}
 }
@@ -321,7 +322,7 @@ func FuzzRenderCSV(f *testing.F) {
 // runs in the small hours of 01-01 makes 12-31's file, not 12-30's.
 func TestYearEndFileIsTaipeisDay(t *testing.T) {
 	f := newFixture(t)
-	eve := rocdate.Date(2026, 12, 31)
+	eve := civil.New(2026, 12, 31)
 	f.setClock(time.Date(2026, 12, 31, 23, 50, 0, 0, rocdate.Taipei).UTC())
 	f.send(f.moveTo("臺中市北屯區崇德路三段1號", "taipower_taichung"))
 	f.setClock(time.Date(2027, 1, 1, 0, 10, 0, 0, rocdate.Taipei).UTC())
@@ -346,7 +347,7 @@ func TestYearEndFileIsTaipeisDay(t *testing.T) {
 	if _, err := f.s.GenerateDue(f.ctx); err != nil {
 		t.Fatal(err)
 	}
-	data, _, _ = readFiles(t, f, "taipower_taichung", rocdate.Date(2027, 1, 1))
+	data, _, _ = readFiles(t, f, "taipower_taichung", civil.New(2027, 1, 1))
 	if rows := csvRows(t, Big5, data); len(rows) != 2 || col(rows[1], "accepted_on") != "1160101" {
 		t.Errorf("01-01 rows: %q", rows)
 	}

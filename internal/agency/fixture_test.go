@@ -13,6 +13,7 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/dbtest"
 	"ebazhao/internal/platform/rocdate"
@@ -86,7 +87,7 @@ func (f *fixture) setClock(t time.Time) {
 }
 
 // day returns the fixture clock's Taipei day.
-func (f *fixture) day() time.Time { return rocdate.Today(f.now()) }
+func (f *fixture) day() civil.Date { return civil.Of(f.now()) }
 
 func (f *fixture) agency(code string) *Agency {
 	f.t.Helper()
@@ -106,7 +107,7 @@ func (f *fixture) key() string {
 // with account numbers where the agency needs one.
 func (f *fixture) moveTo(newAddr string, codes ...string) NewApplication {
 	in := NewApplication{IdempotencyKey: f.key(), Kind: "move", PersonIDNo: f.person.IDNo,
-		Fields: map[string]string{"old_address": f.person.AddrHousehold, "new_address": newAddr, "event_date": rocdate.FormatShort(f.day())}}
+		Fields: map[string]string{"old_address": f.person.AddrHousehold, "new_address": newAddr, "event_date": f.day().ROCShort()}}
 	for i, c := range codes {
 		a := f.agency(c)
 		sel := Selection{AgencyID: a.ID}

@@ -14,10 +14,10 @@ import (
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/auth"
 	"ebazhao/internal/platform/blob"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/imagebudget"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -126,7 +126,7 @@ func (h *Handlers) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Drafts": drafts, "Sent": sent, "Today": rocdate.ISO(h.Svc.today())}
+	data := map[string]any{"Drafts": drafts, "Sent": sent, "Today": h.Svc.today()}
 	if u.Can(auth.AgencyManage) {
 		office := u.OfficeID
 		if u.Can(auth.CityWide) {
@@ -190,7 +190,7 @@ func (h *Handlers) loadForm(ctx context.Context, idNo, kindCode string) (*formDa
 	}
 	fd := &formData{Person: p, Kinds: Kinds, Kind: k, Groups: groupAgencies(list), Values: map[string]string{},
 		Checked: map[int64]bool{}, Accounts: map[int64]string{}}
-	today := rocdate.FormatShort(h.Svc.today())
+	today := h.Svc.today().ROCShort()
 	for _, f := range k.Fields {
 		switch f.Prefill {
 		case FromHousehold:
@@ -198,7 +198,7 @@ func (h *Handlers) loadForm(ctx context.Context, idNo, kindCode string) (*formDa
 		case FromName:
 			fd.Values[f.Key] = p.Name
 		case FromBirthDate:
-			fd.Values[f.Key] = rocdate.FormatShort(p.BirthDate)
+			fd.Values[f.Key] = civil.Of(p.BirthDate).ROCShort()
 		case FromIDNo:
 			fd.Values[f.Key] = p.IDNo
 		}
@@ -315,7 +315,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"App": app, "CanAct": u.CanActOnOffice(app.OfficeID), "Today": rocdate.ISO(h.Svc.today()),
+	data := map[string]any{"App": app, "CanAct": u.CanActOnOffice(app.OfficeID), "Today": h.Svc.today(),
 		"CanRecord": u.Can(auth.AgencyManage) && u.CanActOnOffice(app.OfficeID), "Scans": scans}
 	if h.TipsURL != nil {
 		data["TipsURL"] = h.TipsURL(app.Kind, app.SubjectIDNo)
@@ -480,7 +480,7 @@ func (h *Handlers) personData(r *http.Request) (map[string]any, *person.Person, 
 		return nil, nil, err
 	}
 	h.Kit.Audit(r, "agency.person.view", "person", p.IDNo, p.IDNo, "ok", "N加e status")
-	return map[string]any{"Person": p, "Apps": apps, "Today": rocdate.ISO(h.Svc.today())}, p, nil
+	return map[string]any{"Person": p, "Apps": apps, "Today": h.Svc.today()}, p, nil
 }
 
 func (h *Handlers) personPage(w http.ResponseWriter, r *http.Request) error {

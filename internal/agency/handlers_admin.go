@@ -7,14 +7,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -230,7 +229,7 @@ func (h *Handlers) keyRevoke(w http.ResponseWriter, r *http.Request) error {
 // one day's recorded files.
 func (h *Handlers) runFiles(w http.ResponseWriter, r *http.Request) error {
 	if d := strings.TrimSpace(r.PostFormValue("day")); d != "" {
-		day, err := rocdate.Parse(d)
+		day, err := civil.Parse(d)
 		if err != nil {
 			return web.Invalid(err)
 		}
@@ -238,8 +237,8 @@ func (h *Handlers) runFiles(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		h.Kit.Audit(r, "agency.file.regenerate", "agency_file", rocdate.ISO(day), "", "ok", fmt.Sprintf("%d files", n))
-		return web.Redirect(w, r, "/agency/register", fmt.Sprintf("已重新寫出 %s 的 %d 個檔案（內容與原檔相同）", rocdate.Format(day), n))
+		h.Kit.Audit(r, "agency.file.regenerate", "agency_file", day.ISO(), "", "ok", fmt.Sprintf("%d files", n))
+		return web.Redirect(w, r, "/agency/register", fmt.Sprintf("已重新寫出 %s 的 %d 個檔案（內容與原檔相同）", day.ROC(), n))
 	}
 	sum, err := h.Svc.GenerateDue(r.Context())
 	if err != nil {
@@ -268,15 +267,15 @@ func (h *Handlers) signingKey(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) statsFilter(r *http.Request) (StatsFilter, error) {
 	q := r.URL.Query()
 	today := h.Svc.today()
-	f := StatsFilter{From: time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), To: today, GroupBy: q.Get("group")}
+	f := StatsFilter{From: civil.New(today.Year(), today.Month(), 1), To: today, GroupBy: q.Get("group")}
 	var err error
 	if s := q.Get("from"); s != "" {
-		if f.From, err = rocdate.Parse(s); err != nil {
+		if f.From, err = civil.Parse(s); err != nil {
 			return f, web.Invalid(fmt.Errorf("起日：%w", err))
 		}
 	}
 	if s := q.Get("to"); s != "" {
-		if f.To, err = rocdate.Parse(s); err != nil {
+		if f.To, err = civil.Parse(s); err != nil {
 			return f, web.Invalid(fmt.Errorf("迄日：%w", err))
 		}
 	}
@@ -303,9 +302,9 @@ func (h *Handlers) stats(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	q := url.Values{"from": {rocdate.FormatShort(f.From)}, "to": {rocdate.FormatShort(f.To)}, "group": {f.GroupBy}, "office": {fmt.Sprint(f.OfficeID)}}
+	q := url.Values{"from": {f.From.ROCShort()}, "to": {f.To.ROCShort()}, "group": {f.GroupBy}, "office": {fmt.Sprint(f.OfficeID)}}
 	return h.Kit.Render(w, r, "agency_stats", "N加e 統計", map[string]any{"Rows": rows, "Total": total, "Filter": f, "Groups": StatsGroups,
-		"From": rocdate.FormatShort(f.From), "To": rocdate.FormatShort(f.To), "Offices": offices, "Query": q.Encode()})
+		"From": f.From.ROCShort(), "To": f.To.ROCShort(), "Offices": offices, "Query": q.Encode()})
 }
 
 // statsTable is the statistics as a sheet: header plus one line per group and the total.
@@ -343,7 +342,7 @@ func (h *Handlers) statsXLSX(w http.ResponseWriter, r *http.Request) error {
 	defer x.Close()
 	sheet := "N加e統計"
 	x.SetSheetName("Sheet1", sheet)
-	x.SetCellValue(sheet, "A1", fmt.Sprintf("N加e 跨機關通報統計 %s 至 %s", rocdate.Format(f.From), rocdate.Format(f.To)))
+	x.SetCellValue(sheet, "A1", fmt.Sprintf("N加e 跨機關通報統計 %s 至 %s", f.From.ROC(), f.To.ROC()))
 	for i, rec := range statsTable(label, rows, total) {
 		for j, v := range rec {
 			cell, _ := excelize.CoordinatesToCellName(j+1, i+3)
@@ -352,6 +351,6 @@ func (h *Handlers) statsXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	x.SetColWidth(sheet, "A", "A", 36)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="nplus-e-%s-%s.xlsx"`, rocdate.ISO(f.From), rocdate.ISO(f.To)))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="nplus-e-%s-%s.xlsx"`, f.From.ISO(), f.To.ISO()))
 	return x.Write(w)
 }

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/idno"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -165,7 +165,7 @@ const maxText = 200
 // Validate normalizes the raw values typed at the counter (ROC or ISO dates,
 // IDs in any case) into stored form (ISO dates, upper-case IDs) and checks them.
 // The error is a Chinese message naming the field.
-func (k Kind) Validate(raw map[string]string, today time.Time) (map[string]string, error) {
+func (k Kind) Validate(raw map[string]string, today civil.Date) (map[string]string, error) {
 	out := map[string]string{}
 	for _, f := range k.Fields {
 		v := strings.TrimSpace(raw[f.Key])
@@ -190,10 +190,10 @@ func (k Kind) Validate(raw map[string]string, today time.Time) (map[string]strin
 	return out, nil
 }
 
-func normalizeValue(f Field, v string, today time.Time) (string, error) {
+func normalizeValue(f Field, v string, today civil.Date) (string, error) {
 	switch f.Type {
 	case TypeDate:
-		d, err := rocdate.Parse(v)
+		d, err := civil.Parse(v)
 		if err != nil {
 			return "", errors.New(strings.TrimPrefix(err.Error(), rocdate.ErrInvalid.Error()))
 		}
@@ -203,7 +203,7 @@ func normalizeValue(f Field, v string, today time.Time) (string, error) {
 		if d.Year() < 1900 {
 			return "", errors.New("日期過早")
 		}
-		return rocdate.ISO(d), nil
+		return d.ISO(), nil
 	case TypeIDNo:
 		id := idno.Normalize(v)
 		if _, err := idno.Validate(id); err != nil {

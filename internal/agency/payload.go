@@ -2,9 +2,8 @@ package agency
 
 import (
 	"encoding/json"
-	"time"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // PayloadFormat names the payload and file layout version.
@@ -35,14 +34,14 @@ type Payload struct {
 	Fields        map[string]string `json:"fields"`
 }
 
-func buildPayload(app *Application, a *Agency, account string, day, due time.Time) (string, error) {
+func buildPayload(app *Application, a *Agency, account string, day, due civil.Date) (string, error) {
 	k := app.KindInfo()
-	p := Payload{Format: PayloadFormat, ApplicationNo: app.No(), Office: app.OfficeName, AcceptedOn: rocdate.ISO(day), DueOn: rocdate.ISO(due),
+	p := Payload{Format: PayloadFormat, ApplicationNo: app.No(), Office: app.OfficeName, AcceptedOn: day.ISO(), DueOn: due.ISO(),
 		Kind: k.Code, KindName: k.Name, IDNo: app.SubjectIDNo, Name: app.SubjectName, AccountNo: account, Fields: map[string]string{}}
 	for _, key := range a.FieldsFor(k) {
 		if key == SubjectBirthDate {
-			if app.SubjectBirthDate != "" {
-				p.Fields[key] = app.SubjectBirthDate
+			if !app.SubjectBirthDate.IsZero() {
+				p.Fields[key] = app.SubjectBirthDate.ISO()
 			}
 			continue
 		}

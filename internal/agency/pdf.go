@@ -101,17 +101,14 @@ func (w *appWriter) draw() {
 	w.y += 13
 	w.font(pdf.Sung, 10)
 	w.text(appMargin, w.y, "申請書編號："+a.No())
-	w.fail(w.d.TextRight(210-appMargin, w.y, "受理日期："+rocdate.FormatLong(dayOf(a.Day))))
+	w.fail(w.d.TextRight(210-appMargin, w.y, "受理日期："+a.Day.ROCLong()))
 	w.y += 5.5
 	w.text(appMargin, w.y, "受理機關："+a.OfficeName)
 	w.fail(w.d.TextRight(210-appMargin, w.y, "承辦人："+a.ClerkName))
 	w.y += 4
 
 	w.section("一、當事人資料")
-	birth := ""
-	if a.SubjectBirthDate != "" {
-		birth = rocdate.FormatLong(dayOf(a.SubjectBirthDate))
-	}
+	birth := a.SubjectBirthDate.ROCLong()
 	w.table([]float64{30, appWidth/2 - 30, 30, appWidth/2 - 30}, [][]string{
 		{"姓名", a.SubjectName, "統一編號", a.SubjectIDNo},
 		{"出生日期", birth, "異動類別", a.KindInfo().Name},
@@ -159,11 +156,6 @@ func (w *appWriter) draw() {
 	w.text(appMargin+104, w.y, "中華民國　　　年　　　月　　　日")
 	w.y += 6
 	w.footer()
-}
-
-func dayOf(iso string) time.Time {
-	d, _ := rocdate.ParseISO(iso)
-	return d
 }
 
 func (w *appWriter) section(title string) {

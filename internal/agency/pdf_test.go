@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/pdf/pdftest"
@@ -91,9 +92,9 @@ func TestApplicationPDFFitsOneOrTwoPages(t *testing.T) {
 func BenchmarkApplicationPDF(b *testing.B) {
 	fonts := pdf.NewFonts("")
 	app := &Application{RocYear: 113, OfficeDistrict: "西屯區", OfficeName: "臺中市西屯區戶政事務所", Number: 1, Kind: "move",
-		SubjectIDNo: "A123456789", SubjectName: "王大明", SubjectBirthDate: "1980-05-20", ApplicantName: "王大明", ApplicantRelation: "本人",
+		SubjectIDNo: "A123456789", SubjectName: "王大明", SubjectBirthDate: civil.New(1980, 5, 20), ApplicantName: "王大明", ApplicantRelation: "本人",
 		Fields: map[string]string{"old_address": "臺中市西屯區福科路100號", "new_address": "臺中市北屯區崇德路三段1號", "event_date": "2024-07-08"},
-		Day:    "2024-07-08", ClerkName: "王小明"}
+		Day:    civil.New(2024, 7, 8), ClerkName: "王小明"}
 	for i := 0; i < 6; i++ {
 		app.Items = append(app.Items, &Item{CategoryName: "電力", AgencyName: "台灣電力公司台中區營業處", AccountLabel: "電號", AccountNo: "07-1234-5678"})
 	}

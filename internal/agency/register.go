@@ -8,9 +8,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 )
 
@@ -401,4 +401,4 @@ func invalid(format string, args ...any) error {
 }
 
 // dueDay is the last day an agency has to apply an item released on day.
-func dueDay(day time.Time, agreedDays int) time.Time { return day.AddDate(0, 0, agreedDays) }
+func dueDay(day civil.Date, agreedDays int) civil.Date { return day.AddDays(agreedDays) }

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"time"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // Overdue is a released item its agency has not acknowledged within its agreed days.
@@ -23,7 +22,7 @@ type Overdue struct {
 
 // Overdue lists overdue items, oldest due first; officeID 0 means city-wide.
 func (s *Service) Overdue(ctx context.Context, officeID int64, limit int) ([]*Overdue, error) {
-	today := rocdate.ISO(s.today())
+	today := s.today()
 	q := `SELECT ` + itemCols + `, ap.roc_year, o.district, ap.number, ap.subject_name, ap.subject_id_no, o.name, u.display_name` + itemFrom + `
 		JOIN offices o ON o.id = ap.office_id JOIN users u ON u.id = ap.clerk_id
 		WHERE i.acked_at = '' AND i.seq IS NOT NULL AND i.due_day < ?`
@@ -53,8 +52,8 @@ func (s *Service) Overdue(ctx context.Context, officeID int64, limit int) ([]*Ov
 			return nil, err
 		}
 		o.ApplicationNo = ApplicationNo(year, district, number)
-		if due, err := rocdate.ParseISO(o.DueDay); err == nil {
-			o.DaysLate = int(s.today().Sub(due).Hours() / 24)
+		if !o.DueDay.IsZero() {
+			o.DaysLate = today.DaysSince(o.DueDay)
 		}
 		out = append(out, &o)
 	}
@@ -69,7 +68,7 @@ var StatsGroups = []struct{ Key, Label string }{
 // StatsFilter selects the items counted: applications sent From..To (days,
 // inclusive), of one office or city-wide (OfficeID 0).
 type StatsFilter struct {
-	From, To time.Time
+	From, To civil.Date
 	OfficeID int64
 	GroupBy  string
 }
@@ -110,7 +109,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) ([]StatsRow, StatsRo
 	if f.To.Before(f.From) {
 		return nil, StatsRow{}, errors.New("迄日不可早於起日")
 	}
-	if f.To.Sub(f.From) > 3*366*24*time.Hour {
+	if f.To.DaysSince(f.From) > 3*366 {
 		return nil, StatsRow{}, errors.New("查詢期間最長三年")
 	}
 	if f.GroupBy == "" {
@@ -128,7 +127,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) ([]StatsRow, StatsRo
 		FROM agency_items i JOIN agency_applications ap ON ap.id = i.application_id JOIN agencies g ON g.id = i.agency_id
 		JOIN agency_categories c ON c.id = g.category_id JOIN offices o ON o.id = ap.office_id JOIN users u ON u.id = ap.clerk_id
 		WHERE ap.status = 'sent' AND ap.sent_day >= ? AND ap.sent_day <= ?`
-	args := []any{rocdate.ISO(f.From), rocdate.ISO(f.To)}
+	args := []any{f.From, f.To}
 	if f.OfficeID != 0 {
 		q += ` AND ap.office_id = ?`
 		args = append(args, f.OfficeID)
@@ -138,13 +137,14 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) ([]StatsRow, StatsRo
 		return nil, StatsRow{}, err
 	}
 	defer rows.Close()
-	today := rocdate.ISO(s.today())
+	today := s.today()
 	groups := map[string]*agg{}
 	order := map[string]int{}
 	total := &agg{apps: map[int64]bool{}}
 	for rows.Next() {
 		var appID int64
-		var office, clerk, sentDay, kind, agencyName, catName, released, delivered, acked, result, due string
+		var office, clerk, kind, agencyName, catName, released, delivered, acked, result string
+		var sentDay, due civil.Date
 		var agencySort, catSort int
 		if err := rows.Scan(&appID, &office, &clerk, &sentDay, &kind, &agencyName, &agencySort, &catName, &catSort, &released,
 			&delivered, &acked, &result, &due); err != nil {
@@ -199,7 +199,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) ([]StatsRow, StatsRo
 			case "rejected":
 				a.row.Rejected++
 			case "":
-				if due < today {
+				if due.Before(today) {
 					a.row.Overdue++
 				}
 			}
@@ -246,26 +246,23 @@ func meanP90(v []float64) (float64, float64) {
 }
 
 // dayOrder is YYYYMMDD as a number.
-func dayOrder(iso string) int {
-	d, err := rocdate.ParseISO(iso)
-	if err != nil {
+func dayOrder(d civil.Date) int {
+	if d.IsZero() {
 		return 0
 	}
 	return d.Year()*10000 + int(d.Month())*100 + d.Day()
 }
 
-func rocMonth(iso string) string {
-	d, err := rocdate.ParseISO(iso)
-	if err != nil {
-		return iso
+func rocMonth(d civil.Date) string {
+	if d.IsZero() {
+		return ""
 	}
-	return fmt.Sprintf("%d年%02d月", rocdate.Year(d), int(d.Month()))
+	return fmt.Sprintf("%d年%02d月", d.ROCYear(), int(d.Month()))
 }
 
-func rocYearOf(iso string) string {
-	d, err := rocdate.ParseISO(iso)
-	if err != nil {
-		return iso
+func rocYearOf(d civil.Date) string {
+	if d.IsZero() {
+		return ""
 	}
-	return fmt.Sprintf("%d年", rocdate.Year(d))
+	return fmt.Sprintf("%d年", d.ROCYear())
 }

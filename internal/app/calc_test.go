@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"ebazhao/internal/platform/audit"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 func (e *env) token(user string) string {
@@ -141,7 +141,7 @@ func TestCalendarYearLoadedFromCSV(t *testing.T) {
 	if !strings.Contains(cal.Version(), "+") {
 		t.Errorf("calendar version %q does not show the loaded year", cal.Version())
 	}
-	if cal.IsOpen(rocdate.Date(2026, 1, 1)) {
+	if cal.IsOpen(civil.New(2026, 1, 1)) {
 		t.Error("2026-01-01 (開國紀念日) open after loading 2026")
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"ebazhao/internal/legal"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // field is one input of a calculator form. Dates are typed as ROC dates; a
@@ -127,11 +127,11 @@ func formInput(fields []field, f url.Values) ([]byte, error) {
 		}
 		switch fd.Type {
 		case "date":
-			d, err := rocdate.Parse(v)
+			d, err := civil.Parse(v)
 			if err != nil {
 				return nil, fmt.Errorf("「%s」：%w", fd.Label, err)
 			}
-			in[fd.Name] = rocdate.ISO(d)
+			in[fd.Name] = d.ISO()
 		case "int":
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -165,11 +165,11 @@ func parseRows(fd field, text string) ([]map[string]any, error) {
 					row[col.Key] = nil
 					continue
 				}
-				d, err := rocdate.Parse(cell)
+				d, err := civil.Parse(cell)
 				if err != nil {
 					return nil, fmt.Errorf("「%s」第%d行：%w", fd.Label, i+1, err)
 				}
-				row[col.Key] = rocdate.ISO(d)
+				row[col.Key] = d.ISO()
 			case "bool":
 				row[col.Key] = cell == "" || cell == "是" || cell == "true" || cell == "Y" || cell == "y"
 			default:

@@ -12,7 +12,7 @@ import (
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/platform/auth"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/web"
 )
 
@@ -190,8 +190,8 @@ func show(v any) string {
 			return "—"
 		}
 		if isoDate.MatchString(x) {
-			if d, err := rocdate.ParseISO(x); err == nil {
-				return rocdate.FormatLong(d)
+			if d, err := civil.ParseISO(x); err == nil {
+				return d.ROCLong()
 			}
 		}
 		if x == "old" {
@@ -242,7 +242,7 @@ func (h *Handlers) calendarPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) addClosure(w http.ResponseWriter, r *http.Request) error {
-	day, err := rocdate.Parse(r.PostFormValue("day"))
+	day, err := civil.Parse(r.PostFormValue("day"))
 	if err != nil {
 		return web.Invalid(err)
 	}
@@ -253,7 +253,7 @@ func (h *Handlers) addClosure(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Store.AddClosure(r.Context(), web.Actor(r), city, day, r.PostFormValue("reason")); err != nil {
 		return web.Invalid(err)
 	}
-	return web.Redirect(w, r, "/calc/calendar", "已登錄停止上班："+rocdate.Format(day))
+	return web.Redirect(w, r, "/calc/calendar", "已登錄停止上班："+day.ROC())
 }
 
 func (h *Handlers) loadYears(w http.ResponseWriter, r *http.Request) error {

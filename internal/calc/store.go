@@ -11,13 +11,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/legal/calendar"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Store reads and writes the legal engine's database-held inputs.
@@ -27,7 +26,7 @@ type Store struct{ DB *db.DB }
 type Closure struct {
 	ID     int64
 	City   string
-	Day    time.Time
+	Day    civil.Date
 	Reason string
 }
 
@@ -41,32 +40,30 @@ func (s *Store) Closures(ctx context.Context) ([]Closure, error) {
 	var out []Closure
 	for rows.Next() {
 		var c Closure
-		var day string
-		if err := rows.Scan(&c.ID, &c.City, &day, &c.Reason); err != nil {
+		if err := rows.Scan(&c.ID, &c.City, &c.Day, &c.Reason); err != nil {
 			return nil, err
 		}
-		c.Day, _ = rocdate.ParseISO(day)
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
 // AddClosure records that the offices of city were closed on day.
-func (s *Store) AddClosure(ctx context.Context, actor audit.Actor, city string, day time.Time, reason string) error {
+func (s *Store) AddClosure(ctx context.Context, actor audit.Actor, city string, day civil.Date, reason string) error {
 	city, reason = strings.TrimSpace(city), strings.TrimSpace(reason)
 	if city == "" || reason == "" {
 		return fmt.Errorf("請填寫縣市與停止上班原因")
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO calendar_closures (city, day, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			city, rocdate.ISO(day), reason, nullID(actor.UserID), db.FormatTime(tx.Now()))
+			city, day, reason, nullID(actor.UserID), db.FormatTime(tx.Now()))
 		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("%s %s 已登錄停止上班", city, rocdate.Format(day))
+			return fmt.Errorf("%s %s 已登錄停止上班", city, day.ROC())
 		}
 		if err != nil {
 			return err
 		}
-		e := audit.For(actor, "calendar.closure.add", "closure", rocdate.ISO(day))
+		e := audit.For(actor, "calendar.closure.add", "closure", day.ISO())
 		e.Detail = city + " " + reason
 		return audit.Log(ctx, tx, e)
 	})
@@ -181,7 +178,7 @@ func (s *Store) AddFineStandard(ctx context.Context, actor audit.Actor, officeID
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO fine_standards (office_id, name, law, effective, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			officeID, fs.Name, fs.Law, rocdate.ISO(fs.From.Time), string(body), nullID(actor.UserID), db.FormatTime(tx.Now())).Scan(&id); err != nil {
+			officeID, fs.Name, fs.Law, fs.From.Date, string(body), nullID(actor.UserID), db.FormatTime(tx.Now())).Scan(&id); err != nil {
 			return err
 		}
 		e := audit.For(actor, "fine_standard.add", "fine_standard", fmt.Sprint(id))
@@ -200,7 +197,7 @@ func (s *Store) Options(ctx context.Context, officeID int64, city string) (legal
 	if err != nil {
 		return legal.Options{}, err
 	}
-	return legal.Options{Calendar: cal, FineStandards: fs, Today: rocdate.Today(s.DB.Now())}, nil
+	return legal.Options{Calendar: cal, FineStandards: fs, Today: civil.Of(s.DB.Now())}, nil
 }
 
 func nullID(id int64) any {

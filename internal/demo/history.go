@@ -91,7 +91,7 @@ func NewHistory(ctx context.Context, d *db.DB, people int, years int, today civi
 	cal := calendar.Default()
 	h := &History{Offices: offices, Staff: map[int64][]Staff{}, People: people, Factor: float64(people) / CityPeople, Today: today, Log: log}
 	for day := today.AddDate(-years, 0, 0); day.Before(today); day = day.AddDays(1) {
-		if cal.Covers(day.Year()) && cal.IsOpen(day.Midnight()) {
+		if cal.Covers(day.Year()) && cal.IsOpen(day) {
 			h.Days = append(h.Days, day)
 		}
 	}

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"sync"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 //go:embed data/certificate.json
@@ -67,7 +68,7 @@ type CertificateResult struct {
 }
 
 // yearsAfter is the same day k years later; Feb 29 becomes Feb 28.
-func yearsAfter(t time.Time, k int) time.Time { return yearsBefore(t, -k) }
+func yearsAfter(t civil.Date, k int) civil.Date { return yearsBefore(t, -k) }
 
 // Certificate answers the 自然人憑證 lifecycle questions for a day: extension (once,
 // from 60 days before the 5-year expiry to 3 years after it, for 3 years from the
@@ -79,9 +80,9 @@ func Certificate(opts Options, in CertificateRequest) (*CertificateResult, error
 	c := certificateRules()
 	on := opts.today()
 	if !in.On.IsZero() {
-		on = in.On.Time
+		on = in.On.Date
 	}
-	exp := in.Expiry.Time
+	exp := in.Expiry.Date
 	var e explain
 	e.cite(c.Name + "憑證實務作業基準")
 	res := &CertificateResult{
@@ -94,42 +95,42 @@ func Certificate(opts Options, in CertificateRequest) (*CertificateResult, error
 	}
 	e.step("查詢日%s；憑證目前效期至%s，%s。", roc(on), roc(exp), state)
 	if !in.FirstIssued.IsZero() {
-		e.step("首次簽發日%s；自然人憑證效期%d年，得展期一次%d年，使用期限最長%d年。", roc(in.FirstIssued.Time), c.ValidityYears, c.ExtensionYears, c.MaxYears)
+		e.step("首次簽發日%s；自然人憑證效期%d年，得展期一次%d年，使用期限最長%d年。", roc(in.FirstIssued.Date), c.ValidityYears, c.ExtensionYears, c.MaxYears)
 	}
-	var eight time.Time
+	var eight civil.Date
 	if in.Extended {
 		eight = exp
 		res.ExtendedExpiry = D(exp)
 		e.step("本憑證已展期一次，每張憑證限展期一次，不得再展期；展期後效期%s即使用期限（最長%d年）之末日。", roc(exp), c.MaxYears)
 	} else {
-		w := DateRange{From: D(exp.AddDate(0, 0, -c.ExtendBeforeDays)), To: D(yearsAfter(exp, c.ExtendAfterYears))}
+		w := DateRange{From: D(exp.AddDays(-c.ExtendBeforeDays)), To: D(yearsAfter(exp, c.ExtendAfterYears))}
 		res.ExtendWindow = &w
 		eight = yearsAfter(exp, c.ExtensionYears)
 		res.ExtendedExpiry = D(eight)
 		res.CanExtend = w.contains(on)
 		e.step("展期：得於效期到期日前%d日起至屆滿後%d年內申請，即%s至%s；不論何時展期，展期後效期均自原到期日起算%d年，至%s。",
-			c.ExtendBeforeDays, c.ExtendAfterYears, roc(w.From.Time), roc(w.To.Time), c.ExtensionYears, roc(eight))
+			c.ExtendBeforeDays, c.ExtendAfterYears, roc(w.From.Date), roc(w.To.Date), c.ExtensionYears, roc(eight))
 		switch {
 		case res.CanExtend:
 			e.step("查詢日在展期期間內，可辦理展期（線上或臨櫃；臨櫃得委託他人代辦）。")
-		case on.Before(w.From.Time):
-			e.step("查詢日尚未到展期期間（%s起始得申請）。", roc(w.From.Time))
+		case on.Before(w.From.Date):
+			e.step("查詢日尚未到展期期間（%s起始得申請）。", roc(w.From.Date))
 		default:
 			e.step("查詢日已逾展期期間，不得展期。")
 		}
 	}
 	res.FinalExpiry = D(eight)
-	rw := DateRange{From: D(eight.AddDate(0, 0, -c.RenewOnlineBeforeDays)), To: D(yearsAfter(eight, c.RenewOnlineAfterYears))}
+	rw := DateRange{From: D(eight.AddDays(-c.RenewOnlineBeforeDays)), To: D(yearsAfter(eight, c.RenewOnlineAfterYears))}
 	res.RenewOnlineWindow = &rw
 	e.step("線上換發（續卡）：限使用期限（含展期期間）屆滿前%d日起至屆滿後%d年內，且到期前為有效之憑證，即%s至%s。",
-		c.RenewOnlineBeforeDays, c.RenewOnlineAfterYears, roc(rw.From.Time), roc(rw.To.Time))
+		c.RenewOnlineBeforeDays, c.RenewOnlineAfterYears, roc(rw.From.Date), roc(rw.To.Date))
 	switch {
 	case !in.Extended:
 		e.step("本憑證尚未展期，%d年使用期限屆滿前須先辦理展期，始得線上換發；目前不得線上換發。", c.MaxYears)
 	case rw.contains(on):
 		res.CanRenewOnline = true
 		e.step("查詢日在線上換發期間內，可上網申請換發（IC卡工本費%d元，另加掛號郵資）。", c.Fee)
-	case on.Before(rw.From.Time):
+	case on.Before(rw.From.Date):
 		e.step("查詢日尚未到線上換發期間。")
 	default:
 		e.step("查詢日已逾線上換發期間，不得線上換發。")

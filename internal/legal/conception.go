@@ -3,7 +3,8 @@ package legal
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 // Conception window bounds: the 181st to the 302nd day counted back from the birth,
@@ -57,9 +58,8 @@ type ConceptionResult struct {
 }
 
 // ConceptionWindow is [B−301, B−180] for birth date B.
-func ConceptionWindow(birth time.Time) (from, to time.Time) {
-	b := civil(birth)
-	return b.AddDate(0, 0, -(conceptionFarDay - 1)), b.AddDate(0, 0, -(conceptionNearDay - 1))
+func ConceptionWindow(b civil.Date) (from, to civil.Date) {
+	return b.AddDays(-(conceptionFarDay - 1)), b.AddDays(-(conceptionNearDay - 1))
 }
 
 // Conception computes the conception window and the presumption of legitimacy
@@ -68,7 +68,7 @@ func Conception(in ConceptionRequest) (*ConceptionResult, error) {
 	if err := need(in.BirthDate, "birth_date", "新生兒出生日"); err != nil {
 		return nil, err
 	}
-	b := in.BirthDate.Time
+	b := in.BirthDate.Date
 	var e explain
 	e.cite("民法第1062條第1項", "民法第1063條第1項")
 	from, to := ConceptionWindow(b)
@@ -77,13 +77,13 @@ func Conception(in ConceptionRequest) (*ConceptionResult, error) {
 	e.step("回溯第302日為%s，第181日為%s：受胎期間自%s起至%s止，共%d日。", roc(from), roc(to), roc(from), roc(to), days(from, to)+1)
 	if in.ProvenWindow != nil && !in.ProvenWindow.From.IsZero() && !in.ProvenWindow.To.IsZero() {
 		pw := *in.ProvenWindow
-		if pw.To.Before(pw.From.Time) {
+		if pw.To.Before(pw.From.Date) {
 			return nil, inputErr("proven_window", "證明之受胎期間起日不得晚於迄日")
 		}
 		if !pw.To.Before(b) {
 			return nil, inputErr("proven_window", "證明之受胎期間須在出生日之前")
 		}
-		from, to = pw.From.Time, pw.To.Time
+		from, to = pw.From.Date, pw.To.Date
 		res.WindowSource = "民法第1062條第2項"
 		e.cite("民法第1062條第2項")
 		reason := strings.TrimSpace(in.ProvenReason)
@@ -104,31 +104,31 @@ func Conception(in ConceptionRequest) (*ConceptionResult, error) {
 		if m.Start.IsZero() {
 			return nil, inputErr("marriages", "第%d段婚姻缺少結婚日（start，格式 YYYY-MM-DD）", i+1)
 		}
-		if !m.End.IsZero() && m.End.Before(m.Start.Time) {
+		if !m.End.IsZero() && m.End.Before(m.Start.Date) {
 			return nil, inputErr("marriages", "第%d段婚姻（%s）之消滅日%s早於結婚日%s", i+1, name, m.End, m.Start)
 		}
 		mo := MarriageOverlap{Husband: name, Start: m.Start, End: m.End}
-		span := "自" + roc(m.Start.Time) + "起"
+		span := "自" + roc(m.Start.Date) + "起"
 		if m.End.IsZero() {
 			span += "存續中"
 		} else {
-			span += "至" + roc(m.End.Time) + "止"
+			span += "至" + roc(m.End.Date) + "止"
 		}
 		mo.Overlaps = !m.Start.After(to) && (m.End.IsZero() || !m.End.Before(from))
 		switch {
 		case mo.Overlaps:
 			of, ot := from, to
 			if m.Start.After(of) {
-				of = m.Start.Time
+				of = m.Start.Date
 			}
 			if !m.End.IsZero() && m.End.Before(ot) {
-				ot = m.End.Time
+				ot = m.End.Date
 			}
 			mo.OverlapFrom, mo.OverlapTo = D(of), D(ot)
 			res.PresumedHusbands = append(res.PresumedHusbands, name)
 			e.step("與%s之婚姻（%s）於受胎期間內存續（%s至%s），依民法第1063條第1項推定子女為%s之婚生子女。", name, span, roc(of), roc(ot), name)
 			if !m.End.IsZero() && m.End.Before(b) {
-				e.step("該婚姻雖於出生前（%s）消滅，受胎期間內婚姻關係存續，推定仍然成立；除經否認之訴（民法第1063條第2項）判決確定外，出生登記應以%s為父。", roc(m.End.Time), name)
+				e.step("該婚姻雖於出生前（%s）消滅，受胎期間內婚姻關係存續，推定仍然成立；除經否認之訴（民法第1063條第2項）判決確定外，出生登記應以%s為父。", roc(m.End.Date), name)
 			}
 		case m.Start.After(to) && !m.Start.After(b):
 			e.step("與%s之婚姻（%s）於受胎期間屆滿後始成立，子女係婚前受胎，不受民法第1063條婚生推定；如%s為生父，依民法第1064條生父與生母結婚者視為婚生子女（準正），生父身分須另行確認。", name, span, name)

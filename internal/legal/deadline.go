@@ -2,7 +2,8 @@ package legal
 
 import (
 	"strings"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 // DeadlineRequest is the input of the `deadline` kind.
@@ -37,7 +38,7 @@ type DeadlineResult struct {
 
 // Deadline computes the legal deadline of a registration whose event happened on
 // event; law "" chooses the law version by the event date.
-func Deadline(cal *Calendar, registration, basis string, event time.Time, law string) (*DeadlineResult, error) {
+func Deadline(cal *Calendar, registration, basis string, event civil.Date, law string) (*DeadlineResult, error) {
 	return DeadlineCalc(Options{Calendar: cal}, DeadlineRequest{Registration: registration, Basis: basis, EventDate: D(event), Law: law})
 }
 
@@ -77,7 +78,7 @@ func deadline(e *explain, cal *Calendar, in DeadlineRequest) (*DeadlineResult, e
 	if err != nil {
 		return nil, err
 	}
-	event := in.EventDate.Time
+	event := in.EventDate.Date
 	byDate := lawFor(event)
 	law := byDate
 	if lawID != "" {
@@ -142,7 +143,7 @@ func deadline(e *explain, cal *Calendar, in DeadlineRequest) (*DeadlineResult, e
 	if pr.MorningOnly {
 		noon = "上午"
 	}
-	e.step("結論：%s應於%s%s以前申請；逾期申請者戶政事務所仍應受理（戶籍法第48條第2項）。", title, rocW(pr.Deadline.Time), noon)
+	e.step("結論：%s應於%s%s以前申請；逾期申請者戶政事務所仍應受理（戶籍法第48條第2項）。", title, rocW(pr.Deadline.Date), noon)
 	if reg.Moving && pr.MonthsEnd != nil {
 		res.ThreeMonthsEnd = pr.MonthsEnd
 	}

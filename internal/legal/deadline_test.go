@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 func TestDeadline(t *testing.T) {
@@ -118,7 +118,7 @@ func TestRegistrationsList(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("names %v", got)
 	}
-	for _, r := range Registrations(rocdate.Date(2026, time.December, 7)) {
+	for _, r := range Registrations(civil.New(2026, time.December, 7)) {
 		if r.Name == "出生登記" && r.Period != "60日" {
 			t.Errorf("出生 period %q", r.Period)
 		}

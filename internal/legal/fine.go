@@ -5,7 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 // FineTier is one row of a 裁罰基準: overdue days FromDay…ToDay (ToDay 0 = no upper
@@ -80,7 +81,7 @@ func (rs *ruleSet) validateStandard(s FineStandard) error {
 // standardFor picks the table for a law version and decision date: the latest office
 // table in force, else the latest built-in one; use filters tables that answer the
 // question (late tiers, reminder amount, false application).
-func (rs *ruleSet) standardFor(opts Options, law string, decision time.Time, use func(FineStandard) bool) (*FineStandard, error) {
+func (rs *ruleSet) standardFor(opts Options, law string, decision civil.Date, use func(FineStandard) bool) (*FineStandard, error) {
 	pick := func(list []FineStandard, office bool) (*FineStandard, error) {
 		var cands []FineStandard
 		for _, s := range list {
@@ -91,7 +92,7 @@ func (rs *ruleSet) standardFor(opts Options, law string, decision time.Time, use
 		if len(cands) == 0 {
 			return nil, nil
 		}
-		sort.SliceStable(cands, func(i, j int) bool { return cands[i].From.Before(cands[j].From.Time) })
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].From.Before(cands[j].From.Date) })
 		s := cands[len(cands)-1]
 		if office {
 			if err := rs.validateStandard(s); err != nil {
@@ -108,7 +109,7 @@ func (rs *ruleSet) standardFor(opts Options, law string, decision time.Time, use
 
 // moiTable0990917 is the day the MOI 基準表 now built in was amended (99.09.17); the
 // earlier 97 table was not found.
-var moiTable0990917 = time.Date(2010, 9, 17, 0, 0, 0, 0, time.UTC)
+var moiTable0990917 = civil.New(2010, 9, 17)
 
 // FineRequest is the input of the `fine` kind.
 type FineRequest struct {
@@ -170,9 +171,9 @@ func Fine(opts Options, in FineRequest) (*FineResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	app := in.ApplicationDate.Time
-	if app.Before(d.EventDate.Time) {
-		return nil, inputErr("application_date", "申請日%s早於事件發生日%s，請查明", roc(app), roc(d.EventDate.Time))
+	app := in.ApplicationDate.Date
+	if app.Before(d.EventDate.Date) {
+		return nil, inputErr("application_date", "申請日%s早於事件發生日%s，請查明", roc(app), roc(d.EventDate.Date))
 	}
 	rs := rules()
 	st := rs.statute(d.Law)
@@ -191,18 +192,18 @@ func Fine(opts Options, in FineRequest) (*FineResult, error) {
 		e.step("本登記無法定申請期間，不生逾期罰鍰。")
 		return finish()
 	}
-	res.OverdueDays = max(0, days(d.Deadline.Time, app))
+	res.OverdueDays = max(0, days(d.Deadline.Date, app))
 	res.Late = res.OverdueDays > 0
 	if !res.Late {
 		res.Fine = intp(0)
 		res.StatutoryMin, res.StatutoryMax = st.Late.Min, st.Late.Max
-		if app.Equal(d.Deadline.Time) && d.MorningOnly {
+		if app.Equal(d.Deadline.Date) && d.MorningOnly {
 			e.step("申請日%s即期間末日，惟依行政程序法第48條第4項僅上午有效：上午申請者未逾期；下午申請者為逾期1日，請承辦人依實際申請時間判斷。", roc(app))
 		}
-		e.step("申請日%s未逾期間末日%s，未逾期，不予處罰。", roc(app), roc(d.Deadline.Time))
+		e.step("申請日%s未逾期間末日%s，未逾期，不予處罰。", roc(app), roc(d.Deadline.Date))
 		return finish()
 	}
-	e.step("申請日%s，自期間末日%s之次日起算，逾期%d日。", roc(app), roc(d.Deadline.Time), res.OverdueDays)
+	e.step("申請日%s，自期間末日%s之次日起算，逾期%d日。", roc(app), roc(d.Deadline.Date), res.OverdueDays)
 	if in.Justified {
 		res.Fine = intp(0)
 		res.StatutoryMin, res.StatutoryMax = st.Late.Min, st.Late.Max
@@ -307,11 +308,11 @@ func FalseApplicationFine(opts Options, in FalseApplicationRequest) (*FalseAppli
 	if lawID != "" {
 		law, _ = lawByID(lawID)
 	} else if !in.EventDate.IsZero() {
-		law = lawFor(in.EventDate.Time)
+		law = lawFor(in.EventDate.Date)
 	}
 	decision := opts.today()
 	if !in.DecisionDate.IsZero() {
-		decision = in.DecisionDate.Time
+		decision = in.DecisionDate.Date
 	}
 	rs := rules()
 	st := rs.statute(law.ID).FalseApplication

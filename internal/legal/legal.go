@@ -20,11 +20,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"ebazhao/internal/legal/calendar"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/clock"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Calendar and Closure are the office calendar types (package calendar).
@@ -42,7 +41,7 @@ type Options struct {
 	// the latest one in force for the law applied replaces the MOI table.
 	FineStandards []FineStandard
 	// Today is the day "now" for inputs that default to it (certificate `on`).
-	Today time.Time
+	Today civil.Date
 }
 
 func (o Options) calendar() *Calendar {
@@ -52,11 +51,11 @@ func (o Options) calendar() *Calendar {
 	return calendar.Default()
 }
 
-func (o Options) today() time.Time {
+func (o Options) today() civil.Date {
 	if !o.Today.IsZero() {
-		return civil(o.Today)
+		return o.Today
 	}
-	return clock.System().Today().Midnight() // callers pass Today; this is the process clock
+	return clock.System().Today() // callers pass Today; this is the process clock
 }
 
 // InputError is an invalid input; Message is a Chinese sentence for the user.
@@ -261,23 +260,19 @@ func jsonTypeName(k string) string {
 	return k
 }
 
-// Date is a civil day that reads and writes JSON as "YYYY-MM-DD" (null when zero).
-type Date struct{ time.Time }
+// Date is a civil.Date as the calculators' JSON carries it: "YYYY-MM-DD", null
+// when zero, read strictly with a Chinese message naming what is wrong.
+type Date struct{ civil.Date }
 
-// D wraps a time as a Date (time of day dropped).
-func D(t time.Time) Date {
-	if t.IsZero() {
-		return Date{}
-	}
-	return Date{civil(t)}
-}
+// D wraps a civil day as a Date.
+func D(d civil.Date) Date { return Date{d} }
 
 // MarshalJSON writes "YYYY-MM-DD" or null.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + d.Format("2006-01-02") + `"`), nil
+	return []byte(`"` + d.ISO() + `"`), nil
 }
 
 // UnmarshalJSON reads "YYYY-MM-DD" strictly; null or "" leaves the date empty.
@@ -304,25 +299,18 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func parseISO(s string) (time.Time, error) {
+func parseISO(s string) (civil.Date, error) {
 	if len(s) != 10 {
-		return time.Time{}, inputErr("", "日期「%s」格式錯誤：應為 YYYY-MM-DD（例：2024-07-07）", s)
+		return civil.Date{}, inputErr("", "日期「%s」格式錯誤：應為 YYYY-MM-DD（例：2024-07-07）", s)
 	}
-	t, err := rocdate.ParseISO(s)
+	t, err := civil.ParseISO(s)
 	if err != nil {
-		return time.Time{}, inputErr("", "日期「%s」格式錯誤或不存在：應為 YYYY-MM-DD（例：2024-07-07）", s)
+		return civil.Date{}, inputErr("", "日期「%s」格式錯誤或不存在：應為 YYYY-MM-DD（例：2024-07-07）", s)
 	}
 	if t.Year() < 1900 || t.Year() > 2999 {
-		return time.Time{}, inputErr("", "日期「%s」超出可計算範圍（1900–2999年）", s)
+		return civil.Date{}, inputErr("", "日期「%s」超出可計算範圍（1900–2999年）", s)
 	}
 	return t, nil
-}
-
-// String renders the date as ISO.
-func (d Date) String() string { return rocdate.ISO(d.Time) }
-
-func civil(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func need(d Date, field, label string) error {
@@ -338,8 +326,8 @@ type DateRange struct {
 	To   Date `json:"to"`
 }
 
-func (r DateRange) contains(t time.Time) bool {
-	return !t.Before(r.From.Time) && !t.After(r.To.Time)
+func (r DateRange) contains(t civil.Date) bool {
+	return !t.Before(r.From.Date) && !t.After(r.To.Date)
 }
 
 // explain collects steps and articles, articles deduplicated in order.
@@ -390,11 +378,12 @@ func nonNil(s []string) []string {
 }
 
 // roc formats a day as 113年7月7日.
-func roc(t time.Time) string { return rocdate.Format(t) }
+func roc(t civil.Date) string { return t.ROC() }
 
 var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
 // rocW formats a day with its weekday: 113年7月7日（星期日）.
-func rocW(t time.Time) string { return roc(t) + "（" + weekdayNames[t.Weekday()] + "）" }
+func rocW(t civil.Date) string { return roc(t) + "（" + weekdayNames[t.Weekday()] + "）" }
 
-func days(a, b time.Time) int { return int(civil(b).Sub(civil(a)).Hours() / 24) }
+// days is how many days b is after a.
+func days(a, b civil.Date) int { return b.DaysSince(a) }

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"ebazhao/internal/legal/calendar"
+	"ebazhao/internal/platform/civil"
 )
 
 // Period is a legal period: years and months counted by the calendar (依曆計算),
@@ -221,15 +222,14 @@ func lastDayOfMonth(y int, m time.Month) int {
 // the period is counted from d+1; its last day is the day before the day of the
 // last month corresponding to the first counted day, or that month's last day when it
 // has no such day. A period counted from the 1st of a month ends on a month's last day.
-func addMonthsEnd(d time.Time, n int) time.Time {
-	s := civil(d).AddDate(0, 0, 1)
-	y, m := s.Year(), s.Month()+time.Month(n)
-	first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC) // normalizes month overflow
-	y, m = first.Year(), first.Month()
+func addMonthsEnd(d civil.Date, n int) civil.Date {
+	s := d.AddDays(1)
+	first := civil.New(s.Year(), s.Month()+time.Month(n), 1) // normalizes month overflow
+	y, m := first.Year(), first.Month()
 	if s.Day() <= lastDayOfMonth(y, m) {
-		return time.Date(y, m, s.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+		return civil.New(y, m, s.Day()).AddDays(-1)
 	}
-	return time.Date(y, m, lastDayOfMonth(y, m), 0, 0, 0, 0, time.UTC)
+	return civil.New(y, m, lastDayOfMonth(y, m))
 }
 
 // rollRule selects the roll-over rule for a period's last day.
@@ -254,7 +254,7 @@ func ordinarySaturday(d calendar.Day) bool {
 
 // rollResult is the final last day of a period after the roll-over.
 type rollResult struct {
-	deadline    time.Time
+	deadline    civil.Date
 	extended    bool
 	morningOnly bool
 	skipped     []calendar.Day
@@ -263,8 +263,7 @@ type rollResult struct {
 // roll applies the roll-over to raw end e. Only a closed original last day is moved
 // (前司法行政部54.07.03台函民字第4052號); a make-up Saturday is open and stays
 // (法務部99.02.03法律字第0999004718號函).
-func roll(cal *Calendar, e time.Time, rule rollRule) (rollResult, error) {
-	e = civil(e)
+func roll(cal *Calendar, e civil.Date, rule rollRule) (rollResult, error) {
 	first := cal.Day(e)
 	if first.Open {
 		return rollResult{deadline: e}, nil
@@ -272,8 +271,8 @@ func roll(cal *Calendar, e time.Time, rule rollRule) (rollResult, error) {
 	res := rollResult{extended: true}
 	d := e
 	if rule == rollAdministrative && ordinarySaturday(first) {
-		sun := e.AddDate(0, 0, 1)
-		mon := e.AddDate(0, 0, 2)
+		sun := e.AddDays(1)
+		mon := e.AddDays(2)
 		sunDay := cal.Day(sun)
 		if !sunDay.Open {
 			res.skipped = append(res.skipped, first, sunDay)
@@ -294,7 +293,7 @@ func roll(cal *Calendar, e time.Time, rule rollRule) (rollResult, error) {
 		if len(res.skipped) == 0 || !res.skipped[len(res.skipped)-1].Date.Equal(d) {
 			res.skipped = append(res.skipped, day)
 		}
-		d = d.AddDate(0, 0, 1)
+		d = d.AddDays(1)
 	}
 	return res, fmt.Errorf("辦公日曆自 %s 起連續400日皆為放假日，無法順延", roc(e))
 }
@@ -317,7 +316,7 @@ func satLabel(day calendar.Day) string {
 }
 
 // explainRoll writes the roll-over steps.
-func explainRoll(e *explain, cal *Calendar, raw time.Time, r rollResult, rule rollRule) {
+func explainRoll(e *explain, cal *Calendar, raw civil.Date, r rollResult, rule rollRule) {
 	if !r.extended {
 		day := cal.Day(raw)
 		if cal.IsMakeupWorkday(raw) {
@@ -370,7 +369,7 @@ func explainRoll(e *explain, cal *Calendar, raw time.Time, r rollResult, rule ro
 
 // checkCoverage warns when a day the computation relied on lies in a year the
 // calendar lacks or holds only provisionally.
-func checkCoverage(e *explain, cal *Calendar, from, to time.Time) {
+func checkCoverage(e *explain, cal *Calendar, from, to civil.Date) {
 	for y := from.Year(); y <= to.Year(); y++ {
 		switch {
 		case !cal.Covers(y):
@@ -423,11 +422,11 @@ func PeriodCalc(opts Options, in PeriodRequest) (*PeriodResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return addPeriod(opts.calendar(), in.StartDate.Time, p, rule, "")
+	return addPeriod(opts.calendar(), in.StartDate.Date, p, rule, "")
 }
 
 // AddPeriod computes the period from start (not counted) under 行政程序法第48條.
-func AddPeriod(cal *Calendar, start time.Time, period string) (*PeriodResult, error) {
+func AddPeriod(cal *Calendar, start civil.Date, period string) (*PeriodResult, error) {
 	p, err := ParsePeriod(period)
 	if err != nil {
 		return nil, err
@@ -440,8 +439,7 @@ func AddPeriod(cal *Calendar, start time.Time, period string) (*PeriodResult, er
 
 // addPeriod does the arithmetic and the explanation. label names the start event
 // in the steps ("事件發生日"); empty means "起算事實發生日".
-func addPeriod(cal *Calendar, start time.Time, p Period, rule rollRule, label string) (*PeriodResult, error) {
-	start = civil(start)
+func addPeriod(cal *Calendar, start civil.Date, p Period, rule rollRule, label string) (*PeriodResult, error) {
 	if label == "" {
 		label = "起算事實發生日"
 	}
@@ -449,7 +447,7 @@ func addPeriod(cal *Calendar, start time.Time, p Period, rule rollRule, label st
 	res := &PeriodResult{
 		StartDate:       D(start),
 		Period:          p.String(),
-		CountFrom:       D(start.AddDate(0, 0, 1)),
+		CountFrom:       D(start.AddDays(1)),
 		CalendarVersion: cal.Version(),
 		Rule:            "行政程序法",
 	}
@@ -461,7 +459,7 @@ func addPeriod(cal *Calendar, start time.Time, p Period, rule rollRule, label st
 	}
 	e.step("%s為%s，依%s始日不計算在內，自次日%s起算%s。", label, rocW(start),
 		map[rollRule]string{rollAdministrative: "行政程序法第48條第2項", rollCivil: "民法第120條第2項"}[rule],
-		roc(res.CountFrom.Time), p.String())
+		roc(res.CountFrom.Date), p.String())
 	end := start
 	if m := p.calendarMonths(); m > 0 {
 		end = addMonthsEnd(start, m)
@@ -471,9 +469,8 @@ func addPeriod(cal *Calendar, start time.Time, p Period, rule rollRule, label st
 			e.cite("行政程序法第48條第3項")
 		}
 		unit := monthsLabel(p)
-		s := res.CountFrom.Time
-		ty, tm := s.Year(), s.Month()+time.Month(m)
-		first := time.Date(ty, tm, 1, 0, 0, 0, 0, time.UTC)
+		s := res.CountFrom.Date
+		first := civil.New(s.Year(), s.Month()+time.Month(m), 1)
 		switch {
 		case s.Day() == 1:
 			e.step("%s依曆計算，自月之首日起算，以最後之月之末日%s為末日。", unit, roc(end))
@@ -482,7 +479,7 @@ func addPeriod(cal *Calendar, start time.Time, p Period, rule rollRule, label st
 				unit, first.Year()-1911, int(first.Month()), s.Day(), roc(end))
 		default:
 			e.step("%s依曆計算，以最後之月與起算日相當日（%s）之前一日%s為末日。",
-				unit, roc(time.Date(first.Year(), first.Month(), s.Day(), 0, 0, 0, 0, time.UTC)), roc(end))
+				unit, roc(civil.New(first.Year(), first.Month(), s.Day())), roc(end))
 		}
 		if p.countedDays() > 0 {
 			me := D(end)
@@ -491,11 +488,11 @@ func addPeriod(cal *Calendar, start time.Time, p Period, rule rollRule, label st
 	}
 	if n := p.countedDays(); n > 0 {
 		from := end
-		end = end.AddDate(0, 0, n)
+		end = end.AddDays(n)
 		if p.calendarMonths() > 0 {
-			e.step("%s屆滿後，再自次日%s起算%d日，末日為%s。", monthsLabel(p), roc(from.AddDate(0, 0, 1)), n, roc(end))
+			e.step("%s屆滿後，再自次日%s起算%d日，末日為%s。", monthsLabel(p), roc(from.AddDays(1)), n, roc(end))
 		} else {
-			e.step("自%s起算第%d日為%s，即期間末日。", roc(from.AddDate(0, 0, 1)), n, roc(end))
+			e.step("自%s起算第%d日為%s，即期間末日。", roc(from.AddDays(1)), n, roc(end))
 		}
 	}
 	res.RawEnd = D(end)

@@ -4,13 +4,13 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"ebazhao/internal/legal/calendar"
+	"ebazhao/internal/platform/civil"
 )
 
-func d(s string) time.Time {
-	t, err := time.Parse("2006-01-02", s)
+func d(s string) civil.Date {
+	t, err := civil.ParseISO(s)
 	if err != nil {
 		panic(err)
 	}
@@ -52,7 +52,7 @@ func TestAddMonthsEnd(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := addMonthsEnd(d(tc.start), tc.n); !got.Equal(d(tc.want)) {
-				t.Errorf("addMonthsEnd(%s, %d) = %s, want %s", tc.start, tc.n, got.Format("2006-01-02"), tc.want)
+				t.Errorf("addMonthsEnd(%s, %d) = %s, want %s", tc.start, tc.n, got.ISO(), tc.want)
 			}
 		})
 	}

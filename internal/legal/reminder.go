@@ -71,7 +71,7 @@ func Reminder(opts Options, in ReminderRequest) (*ReminderResult, error) {
 		return nil, err
 	}
 	rs := rules()
-	event := in.EventDate.Time
+	event := in.EventDate.Date
 	if event.IsZero() {
 		event = opts.today()
 	}
@@ -238,16 +238,16 @@ func ReminderDeadline(opts Options, in ReminderDeadlineRequest) (*ReminderDeadli
 	var e explain
 	e.cite("戶籍法施行細則第19條第2項")
 	e.step("催告期限不得少於七日，催告書應送達應為申請之人（戶籍法施行細則第19條第2項）；本件催告期限%d日。", n)
-	pr, err := addPeriod(cal, in.ServedDate.Time, Period{Days: n}, rollAdministrative, "催告書送達日")
+	pr, err := addPeriod(cal, in.ServedDate.Date, Period{Days: n}, rollAdministrative, "催告書送達日")
 	if err != nil {
 		return nil, err
 	}
 	e.steps = append(e.steps, pr.Steps...)
 	e.cite(pr.Articles...)
 	e.warnings = pr.Warnings
-	e.step("催告書所定期限不得早於%s；機關訂定期限時亦不宜以放假日為末日。", roc(pr.Deadline.Time))
+	e.step("催告書所定期限不得早於%s；機關訂定期限時亦不宜以放假日為末日。", roc(pr.Deadline.Date))
 	return &ReminderDeadlineResult{
-		ServedDate: D(in.ServedDate.Time), MinDays: n,
+		ServedDate: D(in.ServedDate.Date), MinDays: n,
 		EarliestDeadlineRaw: pr.RawEnd, EarliestDeadline: pr.Deadline,
 		Extended: pr.Extended, MorningOnly: pr.MorningOnly,
 		CalendarVersion: cal.Version(), Warnings: e.warnings,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 //go:embed data/naturalization.json
@@ -102,16 +104,16 @@ type ResidenceResult struct {
 }
 
 // yearsBefore is the same day k years earlier; Feb 29 becomes Feb 28.
-func yearsBefore(t time.Time, k int) time.Time {
+func yearsBefore(t civil.Date, k int) civil.Date {
 	y := t.Year() - k
 	d := t.Day()
 	if last := lastDayOfMonth(y, t.Month()); d > last {
 		d = last
 	}
-	return time.Date(y, t.Month(), d, 0, 0, 0, 0, time.UTC)
+	return civil.New(y, t.Month(), d)
 }
 
-type span struct{ from, to time.Time }
+type span struct{ from, to civil.Date }
 
 // Residence checks the naturalization residence requirement: the n years before the
 // application (counted back from the application date, the application day not
@@ -128,7 +130,7 @@ func Residence(in ResidenceRequest) (*ResidenceResult, error) {
 		return nil, inputErr("category", "歸化類別「%s」不明，可用：%s", in.Category, strings.Join(ResidenceCategories(), "、"))
 	}
 	nd := naturalization()
-	a := in.ApplicationDate.Time
+	a := in.ApplicationDate.Date
 	var e explain
 	e.cite(cat.Article, "國籍法施行細則第6條")
 	// merge the stays into disjoint day spans, ending at the day before the application
@@ -137,19 +139,19 @@ func Residence(in ResidenceRequest) (*ResidenceResult, error) {
 		if s.Entry.IsZero() {
 			return nil, inputErr("stays", "第%d筆入出境紀錄缺少入境日（entry）", i+1)
 		}
-		to := a.AddDate(0, 0, -1)
+		to := a.AddDays(-1)
 		if !s.Exit.IsZero() {
-			if s.Exit.Before(s.Entry.Time) {
+			if s.Exit.Before(s.Entry.Date) {
 				return nil, inputErr("stays", "第%d筆入出境紀錄出境日%s早於入境日%s", i+1, s.Exit, s.Entry)
 			}
 			if s.Exit.Before(to) {
-				to = s.Exit.Time
+				to = s.Exit.Date
 			}
 		}
 		if s.Entry.After(to) {
 			continue
 		}
-		spans = append(spans, span{s.Entry.Time, to})
+		spans = append(spans, span{s.Entry.Date, to})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].from.Before(spans[j].from) })
 	var merged []span
@@ -173,7 +175,7 @@ func Residence(in ResidenceRequest) (*ResidenceResult, error) {
 	}
 	for k := 1; k <= cat.Years; k++ {
 		from := yearsBefore(a, k)
-		to := yearsBefore(a, k-1).AddDate(0, 0, -1)
+		to := yearsBefore(a, k-1).AddDays(-1)
 		n := 0
 		for _, s := range merged {
 			f, t := s.from, s.to

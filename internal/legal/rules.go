@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 // Law versions of 戶籍法 for deadlines and fines.
@@ -28,7 +29,7 @@ type lawVersion struct {
 	Promulgated string `json:"promulgated"`
 	InForce     string `json:"in_force"`
 	Until       string `json:"until"`
-	inForce     time.Time
+	inForce     civil.Date
 }
 
 type periodRule struct {
@@ -42,7 +43,7 @@ type periodRule struct {
 	Reason     string   `json:"reason"`
 	Articles   []string `json:"articles"`
 	period     Period
-	from, to   time.Time
+	from, to   civil.Date
 }
 
 type directRule struct {
@@ -108,7 +109,7 @@ var loadRules = sync.OnceValues(func() (*ruleSet, error) {
 	}
 	for i := range rs.reg.Laws {
 		l := &rs.reg.Laws[i]
-		t, err := time.Parse("2006-01-02", l.InForce)
+		t, err := civil.ParseISO(l.InForce)
 		if err != nil {
 			return nil, fmt.Errorf("law %s: %w", l.ID, err)
 		}
@@ -129,12 +130,12 @@ var loadRules = sync.OnceValues(func() (*ruleSet, error) {
 			}
 			var err error
 			if p.EventFrom != "" {
-				if p.from, err = time.Parse("2006-01-02", p.EventFrom); err != nil {
+				if p.from, err = civil.ParseISO(p.EventFrom); err != nil {
 					return nil, err
 				}
 			}
 			if p.EventTo != "" {
-				if p.to, err = time.Parse("2006-01-02", p.EventTo); err != nil {
+				if p.to, err = civil.ParseISO(p.EventTo); err != nil {
 					return nil, err
 				}
 			}
@@ -173,7 +174,7 @@ type RegistrationInfo struct {
 
 // Registrations lists the registration kinds with their Chinese names, in the order
 // of 戶籍法.
-func Registrations(on time.Time) []RegistrationInfo {
+func Registrations(on civil.Date) []RegistrationInfo {
 	rs := rules()
 	out := make([]RegistrationInfo, 0, len(rs.reg.Registrations))
 	for _, r := range rs.reg.Registrations {
@@ -245,7 +246,7 @@ func matchBasis(list []string, b string) bool {
 }
 
 // period finds the period rule for the law version, basis and event date.
-func (r *registrationRule) period(law, basis string, event time.Time) (*periodRule, bool) {
+func (r *registrationRule) period(law, basis string, event civil.Date) (*periodRule, bool) {
 	for i := range r.Periods {
 		p := &r.Periods[i]
 		if p.Law != "" && p.Law != law {
@@ -275,7 +276,7 @@ func (r *registrationRule) direct(basis string) (directRule, bool) {
 }
 
 // lawFor is the law version for an event date: 86年版 before 2008-05-30.
-func lawFor(event time.Time) *lawVersion {
+func lawFor(event civil.Date) *lawVersion {
 	laws := rules().reg.Laws
 	cur := &laws[0]
 	for i := range laws {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	civ "ebazhao/internal/platform/civil"
+	"ebazhao/internal/platform/civil"
 )
 
 // Service (送達) and the limitation on fines (裁處權時效): when service of a document
@@ -32,28 +32,28 @@ func ServiceMethods() []string {
 var serviceJSON []byte
 
 type serviceRule struct {
-	Method     string   `json:"method"`
-	From       civ.Date `json:"from"`
-	Until      civ.Date `json:"until"`
-	Days       int      `json:"days"`
-	AbroadDays int      `json:"abroad_days"`
-	RepeatDays int      `json:"repeat_days"`
-	Event      string   `json:"event"`
-	Rule       string   `json:"rule"`
-	Caveat     string   `json:"caveat"`
-	Articles   []string `json:"articles"`
+	Method     string     `json:"method"`
+	From       civil.Date `json:"from"`
+	Until      civil.Date `json:"until"`
+	Days       int        `json:"days"`
+	AbroadDays int        `json:"abroad_days"`
+	RepeatDays int        `json:"repeat_days"`
+	Event      string     `json:"event"`
+	Rule       string     `json:"rule"`
+	Caveat     string     `json:"caveat"`
+	Articles   []string   `json:"articles"`
 }
 
 type limitationRule struct {
-	From              civ.Date `json:"from"`
-	Until             civ.Date `json:"until"`
-	Years             int      `json:"years"`
-	Name              string   `json:"name"`
-	InForce           civ.Date `json:"in_force"`
-	Articles          []string `json:"articles"`
-	TransitionArticle string   `json:"transition_article"`
-	CountingArticle   string   `json:"counting_article"`
-	WarnDays          int      `json:"warn_days"`
+	From              civil.Date `json:"from"`
+	Until             civil.Date `json:"until"`
+	Years             int        `json:"years"`
+	Name              string     `json:"name"`
+	InForce           civil.Date `json:"in_force"`
+	Articles          []string   `json:"articles"`
+	TransitionArticle string     `json:"transition_article"`
+	CountingArticle   string     `json:"counting_article"`
+	WarnDays          int        `json:"warn_days"`
 }
 
 type serviceData struct {
@@ -88,7 +88,7 @@ func serviceRules() *serviceData {
 	return d
 }
 
-func inEffect(from, until, on civ.Date) bool {
+func inEffect(from, until, on civil.Date) bool {
 	return !on.Before(from) && (until.IsZero() || on.Before(until))
 }
 
@@ -97,7 +97,7 @@ type ServiceRequest struct {
 	Method string `json:"method"`
 	// Date is the day the document was handed over (臨櫃交付), received (郵務送達),
 	// deposited (寄存送達), or posted / last published (公示送達).
-	Date civ.Date `json:"date"`
+	Date civil.Date `json:"date"`
 	// Abroad: 公示送達 for service abroad (行政程序法第78條第1項第3款): 60 days.
 	Abroad bool `json:"abroad,omitempty"`
 	// Repeat: 公示送達 made again ex officio under 行政程序法第79條: the next day.
@@ -106,18 +106,18 @@ type ServiceRequest struct {
 
 // ServiceResult is the result of the `service` kind.
 type ServiceResult struct {
-	Method string   `json:"method"`
-	Date   civ.Date `json:"date"`
-	Abroad bool     `json:"abroad"`
+	Method string     `json:"method"`
+	Date   civil.Date `json:"date"`
+	Abroad bool       `json:"abroad"`
 	// Days is how many days after Date service takes effect (0: that day).
 	Days int `json:"days"`
 	// EffectiveDate is the day service takes effect (送達生效日).
-	EffectiveDate civ.Date `json:"effective_date"`
+	EffectiveDate civil.Date `json:"effective_date"`
 	// CountFrom is the first day of a period "自送達之次日起" (行政程序法第48條第2項).
-	CountFrom civ.Date `json:"count_from"`
-	Warnings  []string `json:"warnings,omitempty"`
-	Steps     []string `json:"steps"`
-	Articles  []string `json:"articles"`
+	CountFrom civil.Date `json:"count_from"`
+	Warnings  []string   `json:"warnings,omitempty"`
+	Steps     []string   `json:"steps"`
+	Articles  []string   `json:"articles"`
 }
 
 // Service is the `service` kind: the day service of a document takes effect.
@@ -174,13 +174,13 @@ func Service(in ServiceRequest) (*ServiceResult, error) {
 	ev := rule.Event
 	switch {
 	case days == 0:
-		e.step("%s之日%s即為送達生效日。", ev, rocWc(in.Date))
+		e.step("%s之日%s即為送達生效日。", ev, rocW(in.Date))
 	case in.Abroad:
-		e.step("於外國或境外為送達而公示送達（行政程序法第78條第1項第3款），自%s之日%s起經%d日發生效力（行政程序法第81條）：%s。", ev, rocWc(in.Date), days, rocWc(res.EffectiveDate))
+		e.step("於外國或境外為送達而公示送達（行政程序法第78條第1項第3款），自%s之日%s起經%d日發生效力（行政程序法第81條）：%s。", ev, rocW(in.Date), days, rocW(res.EffectiveDate))
 	case in.Repeat:
-		e.step("依行政程序法第79條依職權再為公示送達，自黏貼公告欄%s之翌日發生效力：%s。", rocWc(in.Date), rocWc(res.EffectiveDate))
+		e.step("依行政程序法第79條依職權再為公示送達，自黏貼公告欄%s之翌日發生效力：%s。", rocW(in.Date), rocW(res.EffectiveDate))
 	default:
-		e.step("自%s之日%s起經%d日（始日不計算在內），於%s發生送達效力。", ev, rocWc(in.Date), days, rocWc(res.EffectiveDate))
+		e.step("自%s之日%s起經%d日（始日不計算在內），於%s發生送達效力。", ev, rocW(in.Date), days, rocW(res.EffectiveDate))
 	}
 	if days > 0 {
 		e.step("送達生效日為法定效力發生之日，非人民應為行為之期間末日，不因星期六、日或國定假日順延。")
@@ -188,7 +188,7 @@ func Service(in ServiceRequest) (*ServiceResult, error) {
 	if rule.Caveat != "" {
 		e.warn("%s", rule.Caveat)
 	}
-	e.step("以送達之次日起算之期間（如催告書「於送達之次日起○日內」），自%s起算（行政程序法第48條第2項）。", rocWc(res.CountFrom))
+	e.step("以送達之次日起算之期間（如催告書「於送達之次日起○日內」），自%s起算（行政程序法第48條第2項）。", rocW(res.CountFrom))
 	e.cite("行政程序法第48條第2項")
 	res.Steps, res.Articles, res.Warnings = e.steps, nonNil(e.articles), e.warnings
 	return res, nil
@@ -198,21 +198,21 @@ func Service(in ServiceRequest) (*ServiceResult, error) {
 type LimitationRequest struct {
 	// ActEndDate is the day the breach ended: the registration was applied for,
 	// or made by the office itself.
-	ActEndDate civ.Date `json:"act_end_date"`
+	ActEndDate civil.Date `json:"act_end_date"`
 	// DecisionDate (optional) is the date of the decision to check.
-	DecisionDate civ.Date `json:"decision_date,omitzero"`
+	DecisionDate civil.Date `json:"decision_date,omitzero"`
 }
 
 // LimitationResult is the result of the `limitation` kind.
 type LimitationResult struct {
-	ActEndDate civ.Date `json:"act_end_date"`
+	ActEndDate civil.Date `json:"act_end_date"`
 	// CountFrom is the first day of the three years (the act's end, or the day
 	// 行政罰法 took effect for an act that ended before it).
-	CountFrom civ.Date `json:"count_from"`
-	Years     int      `json:"period_years"`
+	CountFrom civil.Date `json:"count_from"`
+	Years     int        `json:"period_years"`
 	// LapseDate is the last day a decision may be dated (裁處權時效末日).
-	LapseDate    civ.Date `json:"lapse_date"`
-	DecisionDate civ.Date `json:"decision_date,omitzero"`
+	LapseDate    civil.Date `json:"lapse_date"`
+	DecisionDate civil.Date `json:"decision_date,omitzero"`
 	// Lapsed is given when DecisionDate is: the decision is after LapseDate.
 	Lapsed *bool `json:"lapsed,omitempty"`
 	// DaysLeft is LapseDate − DecisionDate (negative once lapsed).
@@ -236,7 +236,7 @@ func Limitation(in LimitationRequest) (*LimitationResult, error) {
 	if in.ActEndDate.IsZero() {
 		return nil, inputErr("act_end_date", "缺少違規行為終了日（欄位 act_end_date：申請登記或逕為登記之日，格式 YYYY-MM-DD）")
 	}
-	for _, d := range []civ.Date{in.ActEndDate, in.DecisionDate} {
+	for _, d := range []civil.Date{in.ActEndDate, in.DecisionDate} {
 		if !d.IsZero() && (d.Year() < 1900 || d.Year() > 2999) {
 			return nil, inputErr("act_end_date", "日期「%s」超出可計算範圍（1900–2999年）", d)
 		}
@@ -264,7 +264,7 @@ func Limitation(in LimitationRequest) (*LimitationResult, error) {
 	var e explain
 	e.cite(rule.Articles...)
 	res := &LimitationResult{ActEndDate: in.ActEndDate, Years: rule.Years, LawName: rule.Name, DecisionDate: in.DecisionDate}
-	e.step("不於法定期間申請登記為繼續之違規行為，至申請登記（或逕為登記）之日%s終了（法務部100年9月5日法律字第1000015327號函）。", rocWc(in.ActEndDate))
+	e.step("不於法定期間申請登記為繼續之違規行為，至申請登記（或逕為登記）之日%s終了（法務部100年9月5日法律字第1000015327號函）。", rocW(in.ActEndDate))
 	start := in.ActEndDate
 	if transition {
 		start = rule.InForce
@@ -272,23 +272,23 @@ func Limitation(in LimitationRequest) (*LimitationResult, error) {
 		e.step("行為於行政罰法施行（%s）前終了而未經裁處，其裁處權時效自該法施行之日起算（%s）。", rule.InForce.ROC(), rule.TransitionArticle)
 	}
 	res.CountFrom = start
-	lapse := civ.Of(addMonthsEnd(start.AddDays(-1).Midnight(), rule.Years*12))
+	lapse := addMonthsEnd(start.AddDays(-1), rule.Years*12)
 	res.LapseDate = lapse
 	e.cite(rule.CountingArticle)
 	e.step("裁處權因%d年期間之經過而消滅，自%s起算（%s）；期間涉及人民之處罰，始日以一日論，末日為休息日者照計，不予順延（%s）。",
-		rule.Years, rocWc(start), strings.Join(rule.Articles, "、"), rule.CountingArticle)
-	e.step("故最後得作成裁處之日為%s；自%s起裁處權消滅，不得再為罰鍰處分。", rocWc(lapse), rocWc(lapse.AddDays(1)))
+		rule.Years, rocW(start), strings.Join(rule.Articles, "、"), rule.CountingArticle)
+	e.step("故最後得作成裁處之日為%s；自%s起裁處權消滅，不得再為罰鍰處分。", rocW(lapse), rocW(lapse.AddDays(1)))
 	if !in.DecisionDate.IsZero() {
 		lapsed := in.DecisionDate.After(lapse)
 		left := lapse.DaysSince(in.DecisionDate)
 		res.Lapsed, res.DaysLeft = &lapsed, &left
 		switch {
 		case lapsed:
-			e.step("裁處日%s已逾裁處權時效（逾%d日），依%s裁處權已消滅，不得裁處罰鍰。", rocWc(in.DecisionDate), -left, rule.Articles[0])
+			e.step("裁處日%s已逾裁處權時效（逾%d日），依%s裁處權已消滅，不得裁處罰鍰。", rocW(in.DecisionDate), -left, rule.Articles[0])
 		case left < rule.WarnDays:
 			e.warn("裁處日%s距裁處權時效末日%s僅餘%d日，請儘速裁處並送達。", in.DecisionDate.ROC(), lapse.ROC(), left)
 		default:
-			e.step("裁處日%s在時效內（距末日尚有%d日）。", rocWc(in.DecisionDate), left)
+			e.step("裁處日%s在時效內（距末日尚有%d日）。", rocW(in.DecisionDate), left)
 		}
 		if in.DecisionDate.Before(in.ActEndDate) {
 			e.step("裁處日早於行為終了日：當事人尚未申請登記，違規行為仍在繼續，時效尚未起算。")
@@ -297,6 +297,3 @@ func Limitation(in LimitationRequest) (*LimitationResult, error) {
 	res.Steps, res.Articles, res.Warnings = e.steps, nonNil(e.articles), e.warnings
 	return res, nil
 }
-
-// rocWc formats a civil day with its weekday: 113年7月7日（星期日）.
-func rocWc(d civ.Date) string { return d.ROC() + "（" + weekdayNames[d.Weekday()] + "）" }

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	civ "ebazhao/internal/platform/civil"
+	"ebazhao/internal/platform/civil"
 )
 
-func iso(t *testing.T, s string) civ.Date {
+func iso(t *testing.T, s string) civil.Date {
 	t.Helper()
-	d, err := civ.ParseISO(s)
+	d, err := civil.ParseISO(s)
 	if err != nil {
 		t.Fatal(err)
 	}

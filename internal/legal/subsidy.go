@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 //go:embed data/birth_subsidy.json
@@ -19,7 +20,7 @@ type subsidyAmount struct {
 	ByOrder    []int  `json:"by_order"`
 	Increment  int    `json:"increment"`
 	Note       string `json:"note"`
-	from, to   time.Time
+	from, to   civil.Date
 }
 
 func (a subsidyAmount) amount(order int) int {
@@ -55,12 +56,12 @@ var loadSubsidy = sync.OnceValues(func() (*subsidyData, error) {
 	for i := range d.Amounts {
 		a := &d.Amounts[i]
 		if a.BirthsFrom != "" {
-			if a.from, err = time.Parse("2006-01-02", a.BirthsFrom); err != nil {
+			if a.from, err = civil.ParseISO(a.BirthsFrom); err != nil {
 				return nil, err
 			}
 		}
 		if a.BirthsTo != "" {
-			if a.to, err = time.Parse("2006-01-02", a.BirthsTo); err != nil {
+			if a.to, err = civil.ParseISO(a.BirthsTo); err != nil {
 				return nil, err
 			}
 		}
@@ -76,7 +77,7 @@ func subsidy() *subsidyData {
 	return d
 }
 
-func (d *subsidyData) amountFor(birth time.Time) (subsidyAmount, bool) {
+func (d *subsidyData) amountFor(birth civil.Date) (subsidyAmount, bool) {
 	for _, a := range d.Amounts {
 		if (a.from.IsZero() || !birth.Before(a.from)) && (a.to.IsZero() || !birth.After(a.to)) {
 			return a, true
@@ -133,7 +134,7 @@ func BirthSubsidy(opts Options, in BirthSubsidyRequest) (*BirthSubsidyResult, er
 	if err := need(in.ApplicationDate, "application_date", "申請日"); err != nil {
 		return nil, err
 	}
-	b, app := in.BirthDate.Time, in.ApplicationDate.Time
+	b, app := in.BirthDate.Date, in.ApplicationDate.Date
 	if app.Before(b) {
 		return nil, inputErr("application_date", "申請日%s早於出生日%s", roc(app), roc(b))
 	}
@@ -186,14 +187,14 @@ func BirthSubsidy(opts Options, in BirthSubsidyRequest) (*BirthSubsidyResult, er
 		registered := p.RegisteredAtApplication == nil || *p.RegisteredAtApplication
 		n := 0
 		if !p.LastMoveIn.After(b) {
-			n = days(p.LastMoveIn.Time, b) + 1
+			n = days(p.LastMoveIn.Date, b) + 1
 		}
 		res.ResidenceDays[who] = n
 		switch {
 		case p.LastMoveIn.After(b):
-			e.step("%s最後遷入本市日%s在新生兒出生之後，出生當日未設籍本市。", who, roc(p.LastMoveIn.Time))
+			e.step("%s最後遷入本市日%s在新生兒出生之後，出生當日未設籍本市。", who, roc(p.LastMoveIn.Date))
 		default:
-			e.step("%s自%s遷入本市，算至出生日%s止，設籍%d日（含遷入日及出生日）%s。", who, roc(p.LastMoveIn.Time), roc(b), n,
+			e.step("%s自%s遷入本市，算至出生日%s止，設籍%d日（含遷入日及出生日）%s。", who, roc(p.LastMoveIn.Date), roc(b), n,
 				map[bool]string{true: "，已滿" + itoa(d.MinResidenceDays) + "日", false: "，未滿" + itoa(d.MinResidenceDays) + "日"}[n >= d.MinResidenceDays])
 		}
 		if !registered {
@@ -226,8 +227,8 @@ func BirthSubsidy(opts Options, in BirthSubsidyRequest) (*BirthSubsidyResult, er
 		e.step("（計畫未規定末日遇放假日之處理，依行政程序法第48條第4項順延。）")
 	}
 	res.RawDeadline, res.Deadline, res.MorningOnly = pr.RawEnd, pr.Deadline, pr.MorningOnly
-	if app.After(pr.Deadline.Time) {
-		res.Reasons = append(res.Reasons, fmt.Sprintf("申請日%s已逾申請期限%s，視為放棄", roc(app), roc(pr.Deadline.Time)))
+	if app.After(pr.Deadline.Date) {
+		res.Reasons = append(res.Reasons, fmt.Sprintf("申請日%s已逾申請期限%s，視為放棄", roc(app), roc(pr.Deadline.Date)))
 		e.step("申請日%s已逾申請期限。", roc(app))
 	} else {
 		e.step("申請日%s在申請期限內。", roc(app))

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/auth"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -42,10 +42,10 @@ type DocumentJSON struct {
 	Version         int        `json:"version"`
 	RecipientIDNo   string     `json:"recipient_id_no,omitempty"`
 	RecipientName   string     `json:"recipient_name"`
-	IssuedOn        string     `json:"issued_on"`
+	IssuedOn        civil.Date `json:"issued_on"`
 	IssuedAt        time.Time  `json:"issued_at"`
 	IssuedBy        string     `json:"issued_by"`
-	Deadline        string     `json:"deadline,omitempty"`
+	Deadline        civil.Date `json:"deadline,omitzero"`
 	Amount          int64      `json:"amount,omitempty"`
 	CalendarVersion string     `json:"calendar_version,omitempty"`
 	CancelReason    string     `json:"cancel_reason,omitempty"`
@@ -57,8 +57,8 @@ type DocumentJSON struct {
 func docJSON(d *Document, withContent bool) DocumentJSON {
 	j := DocumentJSON{ID: d.ID, DocNo: d.DocNo, Kind: d.Kind, KindLabel: d.Kind.Label(), Subtype: d.Subtype, Item: d.Item,
 		OfficeID: d.OfficeID, Office: d.OfficeName, Status: d.Status, Version: d.Version, RecipientIDNo: d.RecipientIDNo,
-		RecipientName: d.RecipientName, IssuedOn: rocdate.ISO(d.IssuedOn), IssuedAt: d.IssuedAt, IssuedBy: d.IssuerName,
-		Deadline: rocdate.ISO(d.Deadline), Amount: d.Amount, CalendarVersion: d.CalendarVersion, CancelReason: d.CancelReason,
+		RecipientName: d.RecipientName, IssuedOn: d.IssuedOn, IssuedAt: d.IssuedAt, IssuedBy: d.IssuerName,
+		Deadline: d.Deadline, Amount: d.Amount, CalendarVersion: d.CalendarVersion, CancelReason: d.CancelReason,
 		PDF: fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID)}
 	if d.Cancelled() {
 		t := d.CancelledAt
@@ -108,7 +108,7 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, p := range []struct {
 		name string
-		t    *time.Time
+		t    *civil.Date
 	}{{"from", &f.From}, {"to", &f.To}} {
 		if v := q.Get(p.name); v != "" {
 			t, err := parseDate(p.name, p.name, v)
@@ -292,7 +292,7 @@ func (h *Handlers) apiTemplates(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]TemplateJSON, 0, len(ts))
 	for _, t := range ts {
-		out = append(out, TemplateJSON{*t, rocdate.ISO(t.EffectiveFrom)})
+		out = append(out, TemplateJSON{*t, t.EffectiveFrom.ISO()})
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"templates": out})
 }
@@ -313,7 +313,7 @@ func (h *Handlers) apiTemplateSave(w http.ResponseWriter, r *http.Request) error
 	if err := h.Service.SaveTemplate(r.Context(), web.Actor(r), &t); err != nil {
 		return userError(err)
 	}
-	return web.JSON(w, http.StatusCreated, TemplateJSON{t, rocdate.ISO(t.EffectiveFrom)})
+	return web.JSON(w, http.StatusCreated, TemplateJSON{t, t.EffectiveFrom.ISO()})
 }
 
 func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request) error {

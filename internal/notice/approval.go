@@ -14,7 +14,6 @@ import (
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // A 罰鍰裁處書 is not among what a 櫃檯人員 may issue (作業規範 肆.一; issue 17
@@ -44,7 +43,7 @@ type FineDraft struct {
 	DraftedBy     int64
 	DrafterName   string
 	CounterID     int64
-	DraftedOn     time.Time
+	DraftedOn     civil.Date
 	DraftedAt     time.Time
 	DecidedBy     int64
 	DeciderName   string
@@ -97,7 +96,7 @@ func (s *Service) DraftFine(ctx context.Context, clerk Clerk, in Input) (*FineDr
 		if err := tx.QueryRow(ctx, `INSERT INTO fine_drafts (office_id, status, subtype, item, recipient_id_no, recipient_name, amount, content,
 			drafted_by, counter_id, drafted_on, drafted_at) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			clerk.OfficeID, c.Input.Subtype, c.Input.Item, c.Recipient.IDNo, c.Recipient.Name, c.Facts.Fine, string(body),
-			clerk.UserID, counter, rocdate.ISO(today), db.FormatTime(now)).Scan(&id); err != nil {
+			clerk.UserID, counter, today, db.FormatTime(now)).Scan(&id); err != nil {
 			return err
 		}
 		if err := rememberRecipient(ctx, tx, clerk.UserID, c.Recipient, now); err != nil {
@@ -122,15 +121,14 @@ const draftFrom = ` FROM fine_drafts f JOIN offices o ON o.id = f.office_id JOIN
 
 func scanDraft(r interface{ Scan(...any) error }) (*FineDraft, error) {
 	var f FineDraft
-	var on, at, decided, content string
+	var at, decided, content string
 	if err := r.Scan(&f.ID, &f.OfficeID, &f.OfficeName, &f.Status, &f.Subtype, &f.Item, &f.RecipientIDNo, &f.RecipientName, &f.Amount,
-		&f.DraftedBy, &f.DrafterName, &f.CounterID, &on, &at, &f.DecidedBy, &f.DeciderName, &decided, &f.DecisionNote, &f.DocumentID, &content); err != nil {
+		&f.DraftedBy, &f.DrafterName, &f.CounterID, &f.DraftedOn, &at, &f.DecidedBy, &f.DeciderName, &decided, &f.DecisionNote, &f.DocumentID, &content); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
 		return nil, err
 	}
-	f.DraftedOn, _ = rocdate.ParseISO(on)
 	f.DraftedAt = db.ParseTime(at)
 	if decided != "" {
 		f.DecidedAt = db.ParseTime(decided)
@@ -234,7 +232,7 @@ func (s *Service) ApproveFine(ctx context.Context, approver Clerk, id int64, not
 	}
 	today := s.Today()
 	c := *f.Content
-	c.Facts.IssueDate = rocdate.ISO(today)
+	c.Facts.IssueDate = today
 	if err := s.checkDecisionDate(ctx, off.ID, &c, today); err != nil {
 		return nil, err
 	}
@@ -321,11 +319,15 @@ func (s *Service) DraftPDF(ctx context.Context, f *FineDraft) ([]byte, error) {
 
 // checkDecisionDate refuses a fine decision dated after the limitation of
 // 行政罰法第27條 (checked again when a draft is approved on a later day).
-func (s *Service) checkDecisionDate(_ context.Context, _ int64, c *Content, decision time.Time) error {
+func (s *Service) checkDecisionDate(_ context.Context, _ int64, c *Content, decision civil.Date) error {
 	if c.Input.Kind != KindFine {
 		return nil
 	}
-	_, err := fineLimitation(c.Input, decision)
+	// the stored input holds its dates in ISO form
+	var dt inputDates
+	dt.Event, _ = civil.ParseISO(c.Input.EventDate)
+	dt.Registration, _ = civil.ParseISO(c.Input.RegistrationDate)
+	_, err := fineLimitation(c.Input, dt, decision)
 	return err
 }
 
@@ -333,16 +335,15 @@ func (s *Service) checkDecisionDate(_ context.Context, _ int64, c *Content, deci
 // day decision: the act (not applying) ended on the day the registration was
 // applied for or made; a false application ended the day it was made. A decision
 // after the last day is refused with the article; nil when there is no date.
-func fineLimitation(in Input, decision time.Time) (*legal.LimitationResult, error) {
-	end := in.RegistrationDate
+func fineLimitation(in Input, dt inputDates, decision civil.Date) (*legal.LimitationResult, error) {
+	actEnd := dt.Registration
 	if in.Subtype == FineFalse {
-		end = in.EventDate
+		actEnd = dt.Event
 	}
-	actEnd, err := civil.ParseISO(end)
-	if err != nil || end == "" {
+	if actEnd.IsZero() {
 		return nil, nil
 	}
-	r, err := legal.Limitation(legal.LimitationRequest{ActEndDate: actEnd, DecisionDate: civil.Of(decision)})
+	r, err := legal.Limitation(legal.LimitationRequest{ActEndDate: actEnd, DecisionDate: decision})
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +353,7 @@ func fineLimitation(in Input, decision time.Time) (*legal.LimitationResult, erro
 			field = "event_date"
 		}
 		return nil, fieldErr(field, "裁處權已因時效完成而消滅，不得裁處罰鍰：違規行為於%s終了，依%s規定，裁處權自%s起算3年，至%s屆滿；裁處日%s已逾期%d日",
-			actEnd.ROC(), strings.Join(r.Articles[:min(2, len(r.Articles))], "、"), r.CountFrom.ROC(), r.LapseDate.ROC(), civil.Of(decision).ROC(), -*r.DaysLeft)
+			actEnd.ROC(), strings.Join(r.Articles[:min(2, len(r.Articles))], "、"), r.CountFrom.ROC(), r.LapseDate.ROC(), decision.ROC(), -*r.DaysLeft)
 	}
 	return r, nil
 }

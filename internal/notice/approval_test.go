@@ -122,7 +122,7 @@ func TestFineIsDraftedThenApprovedBySupervisorOfTheOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(doc.DocNo, "中市西屯戶罰字第113") || doc.IssuerName != "王小明" || doc.ApproverName != "林主任" || doc.ApprovedAt.IsZero() ||
-		doc.Content.Facts.IssueDate != "2024-07-17" || doc.Amount != 300 {
+		doc.Content.Facts.IssueDate.ISO() != "2024-07-17" || doc.Amount != 300 {
 		t.Errorf("approved: %s issuer %s approver %s at %v issue %s amount %d", doc.DocNo, doc.IssuerName, doc.ApproverName, doc.ApprovedAt, doc.Content.Facts.IssueDate, doc.Amount)
 	}
 	d, _ = f.s.FineDraft(f.ctx, d.ID)

@@ -11,14 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/office"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Clerk is who issues or changes a document.
@@ -76,17 +75,17 @@ func sealRule(kind Kind, subtype string) string {
 	return ""
 }
 
-func parseDate(field, label, s string) (time.Time, error) {
+func parseDate(field, label, s string) (civil.Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, nil
+		return civil.Date{}, nil
 	}
-	t, err := rocdate.Parse(s)
+	t, err := civil.Parse(s)
 	if err != nil {
-		return time.Time{}, fieldErr(field, "%s「%s」格式錯誤或日期不存在：請輸入民國日期，例如 113.7.7、1130707 或 2024-07-07", label, s)
+		return civil.Date{}, fieldErr(field, "%s「%s」格式錯誤或日期不存在：請輸入民國日期，例如 113.7.7、1130707 或 2024-07-07", label, s)
 	}
 	if t.Year() < 1912 || t.Year() > 2200 {
-		return time.Time{}, fieldErr(field, "%s「%s」超出可處理的年份範圍", label, s)
+		return civil.Date{}, fieldErr(field, "%s「%s」超出可處理的年份範圍", label, s)
 	}
 	return t, nil
 }
@@ -112,8 +111,8 @@ func rangeText(min, max int) string {
 
 // deadlineText prints a legal deadline, noting 上午 when only the morning counts
 // (行政程序法第48條第4項).
-func deadlineText(t time.Time, morning bool) string {
-	s := rocdate.Format(t)
+func deadlineText(t civil.Date, morning bool) string {
+	s := t.ROC()
 	if morning {
 		s += "上午"
 	}
@@ -121,14 +120,14 @@ func deadlineText(t time.Time, morning bool) string {
 }
 
 // fingerprint identifies the input a text was filled for.
-func fingerprint(in Input, issue time.Time, templateID int64) string {
+func fingerprint(in Input, issue civil.Date, templateID int64) string {
 	c := in
 	c.Text, c.TextBasis = "", ""
 	b, _ := json.Marshal(struct {
 		In    Input
 		Issue string
 		Tpl   int64
-	}{c, rocdate.ISO(issue), templateID})
+	}{c, issue.ISO(), templateID})
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:10])
 }
@@ -164,21 +163,22 @@ type draft struct {
 	Content  Content
 	Template *Template
 	Office   *office.Office
-	Issue    time.Time
+	Issue    civil.Date
 }
 
 // prepare validates the input, computes with the legal engine, picks the template
 // in force on issue and fills the text. keep, for an amendment, holds the
 // previous content: its facts are kept when none of their inputs changed, and its
 // template version is kept for the same kind, subtype and item.
-func (s *Service) prepare(ctx context.Context, clerk Clerk, in Input, issue time.Time, keep *Content) (*draft, error) {
+func (s *Service) prepare(ctx context.Context, clerk Clerk, in Input, issue civil.Date, keep *Content) (*draft, error) {
 	off, err := s.Offices.ByID(ctx, clerk.OfficeID)
 	if err != nil {
 		return nil, fmt.Errorf("office %d: %w", clerk.OfficeID, err)
 	}
 	// A one-time notice without items (API) takes its category's quick package.
 	usePackage := in.Kind == KindOneTime && in.Items == nil
-	if err := normalizeInput(&in); err != nil {
+	dt, err := normalizeInput(&in)
+	if err != nil {
 		return nil, err
 	}
 	rec, err := s.resolveRecipient(ctx, in.Kind, in.Recipient)
@@ -188,7 +188,7 @@ func (s *Service) prepare(ctx context.Context, clerk Clerk, in Input, issue time
 	in.Recipient = rec
 
 	if in.Kind == KindReminder && in.Subtype == "" {
-		if in.Subtype, err = s.suggestReminder(ctx, off, in, issue); err != nil {
+		if in.Subtype, err = s.suggestReminder(ctx, off, in, dt, issue); err != nil {
 			return nil, err
 		}
 	}
@@ -208,14 +208,12 @@ func (s *Service) prepare(ctx context.Context, clerk Clerk, in Input, issue time
 
 	common := map[string]string{
 		"機關": off.Name, "機關地址": off.Address, "機關電話": off.Phone, "縣市政府": off.City + "政府",
-		"開立日期": rocdate.Format(issue), "承辦人": clerk.Name,
+		"開立日期": issue.ROC(), "承辦人": clerk.Name,
 		"受文者": rec.Name, "統一編號": rec.IDNo, "地址": rec.Address, "地址種類": AddressLabel(rec.AddressKind),
 		"登記項目": in.Item, "登記當事人": in.Subject, "附註": in.Note, "出生日期": "",
 	}
-	if rec.BirthDate != "" {
-		if b, err := rocdate.ParseISO(rec.BirthDate); err == nil {
-			common["出生日期"] = rocdate.Format(b)
-		}
+	if b, err := civil.ParseISO(rec.BirthDate); err == nil {
+		common["出生日期"] = b.ROC()
 	}
 	values := map[string]string{}
 	var facts Facts
@@ -232,7 +230,7 @@ func (s *Service) prepare(ctx context.Context, clerk Clerk, in Input, issue time
 		for k, v := range common {
 			values[k] = v
 		}
-		if facts, err = s.compute(ctx, off, in, issue, tpl, values); err != nil {
+		if facts, err = s.compute(ctx, off, in, dt, issue, tpl, values); err != nil {
 			return nil, err
 		}
 	}
@@ -272,10 +270,18 @@ func (s *Service) prepare(ctx context.Context, clerk Clerk, in Input, issue time
 	return d, nil
 }
 
-func normalizeInput(in *Input) error {
+// inputDates are the dates of an Input, read once from what was typed.
+type inputDates struct {
+	Event, Registration, NoticeDeadline, Accepted, FixBy, ReminderServed civil.Date
+}
+
+// normalizeInput trims and checks the input and reads its dates, which it
+// rewrites in ISO form (the stored input).
+func normalizeInput(in *Input) (inputDates, error) {
+	var dt inputDates
 	k, err := ParseKind(string(in.Kind))
 	if err != nil {
-		return err
+		return dt, err
 	}
 	in.Kind = k
 	in.Subtype, in.Item, in.Basis = strings.TrimSpace(in.Subtype), strings.TrimSpace(in.Item), strings.TrimSpace(in.Basis)
@@ -284,17 +290,18 @@ func normalizeInput(in *Input) error {
 	in.ReminderRef, in.Applicant, in.DiscoveredBy = strings.TrimSpace(in.ReminderRef), strings.TrimSpace(in.Applicant), strings.TrimSpace(in.DiscoveredBy)
 	for _, f := range []struct {
 		p            *string
+		d            *civil.Date
 		field, label string
 	}{
-		{&in.EventDate, "event_date", "事件發生日"}, {&in.RegistrationDate, "registration_date", "登記日期"},
-		{&in.NoticeDeadline, "notice_deadline", "通知期限"}, {&in.AcceptedDate, "accepted_date", "受理日期"},
-		{&in.FixBy, "fix_by", "補正期限"}, {&in.ReminderServed, "reminder_served", "催告書送達日"},
+		{&in.EventDate, &dt.Event, "event_date", "事件發生日"}, {&in.RegistrationDate, &dt.Registration, "registration_date", "登記日期"},
+		{&in.NoticeDeadline, &dt.NoticeDeadline, "notice_deadline", "通知期限"}, {&in.AcceptedDate, &dt.Accepted, "accepted_date", "受理日期"},
+		{&in.FixBy, &dt.FixBy, "fix_by", "補正期限"}, {&in.ReminderServed, &dt.ReminderServed, "reminder_served", "催告書送達日"},
 	} {
 		t, err := parseDate(f.field, f.label, *f.p)
 		if err != nil {
-			return err
+			return dt, err
 		}
-		*f.p = rocdate.ISO(t)
+		*f.d, *f.p = t, t.ISO()
 	}
 	for _, s := range []struct {
 		v            string
@@ -305,27 +312,27 @@ func normalizeInput(in *Input) error {
 		{in.AmountReason, "amount_reason", "裁量理由", 300}, {in.ReminderRef, "reminder_ref", "催告書字號", 60}, {in.Applicant, "applicant", "申請人", 60},
 	} {
 		if len([]rune(s.v)) > s.max {
-			return fieldErr(s.field, "%s過長（最多%d字）", s.label, s.max)
+			return dt, fieldErr(s.field, "%s過長（最多%d字）", s.label, s.max)
 		}
 	}
 	switch in.Kind {
 	case KindReminder:
 		if in.Subtype != "" && !slices.Contains(reminderTypes(), in.Subtype) {
-			return fieldErr("subtype", "催告書種類「%s」不明，可用：%s", in.Subtype, strings.Join(reminderTypes(), "、"))
+			return dt, fieldErr("subtype", "催告書種類「%s」不明，可用：%s", in.Subtype, strings.Join(reminderTypes(), "、"))
 		}
 	case KindFine:
 		if !slices.Contains(FineSubtypes(), in.Subtype) {
 			if in.Subtype == "" {
-				return fieldErr("subtype", "請選擇違規態樣：%s", strings.Join(FineSubtypes(), "、"))
+				return dt, fieldErr("subtype", "請選擇違規態樣：%s", strings.Join(FineSubtypes(), "、"))
 			}
-			return fieldErr("subtype", "違規態樣「%s」不明，可用：%s", in.Subtype, strings.Join(FineSubtypes(), "、"))
+			return dt, fieldErr("subtype", "違規態樣「%s」不明，可用：%s", in.Subtype, strings.Join(FineSubtypes(), "、"))
 		}
 	case KindConfirm:
 		if !slices.Contains(ConfirmSubtypes(), in.Subtype) {
 			if in.Subtype == "" {
-				return fieldErr("subtype", "請選擇申辦事項：%s", strings.Join(ConfirmSubtypes(), "、"))
+				return dt, fieldErr("subtype", "請選擇申辦事項：%s", strings.Join(ConfirmSubtypes(), "、"))
 			}
-			return fieldErr("subtype", "申辦事項「%s」不明，可用：%s", in.Subtype, strings.Join(ConfirmSubtypes(), "、"))
+			return dt, fieldErr("subtype", "申辦事項「%s」不明，可用：%s", in.Subtype, strings.Join(ConfirmSubtypes(), "、"))
 		}
 	case KindNotice:
 		if in.Subtype == "" {
@@ -334,31 +341,31 @@ func normalizeInput(in *Input) error {
 	case KindOneTime:
 		in.Subtype = ""
 		if in.Item == "" {
-			return fieldErr("item", "請選擇申辦事項（告知類別）")
+			return dt, fieldErr("item", "請選擇申辦事項（告知類別）")
 		}
 		if len([]rune(in.Item)) > 40 {
-			return fieldErr("item", "申辦事項過長（最多40字）")
+			return dt, fieldErr("item", "申辦事項過長（最多40字）")
 		}
 		var items []string
 		for _, it := range in.Items {
 			for _, l := range strings.Split(it, "\n") {
 				if l = strings.TrimSpace(l); l != "" && !slices.Contains(items, l) {
 					if len([]rune(l)) > 200 {
-						return fieldErr("items", "告知事項過長（每項最多200字）：%s…", string([]rune(l)[:20]))
+						return dt, fieldErr("items", "告知事項過長（每項最多200字）：%s…", string([]rune(l)[:20]))
 					}
 					items = append(items, l)
 				}
 			}
 		}
 		if len(items) > 30 {
-			return fieldErr("items", "告知事項最多30項")
+			return dt, fieldErr("items", "告知事項最多30項")
 		}
 		in.Items = items
 	}
 	if in.Kind != KindOneTime && in.Item != "" {
 		name, err := canonicalRegistration(in.Item)
 		if err != nil {
-			return err
+			return dt, err
 		}
 		in.Item = name
 	}
@@ -374,12 +381,12 @@ func normalizeInput(in *Input) error {
 		}
 	case DeliveryCounter, DeliveryMail:
 	default:
-		return fieldErr("delivery", "送達方式「%s」不明：可用 counter（臨櫃交付）或 mail（郵寄送達）", in.Delivery)
+		return dt, fieldErr("delivery", "送達方式「%s」不明：可用 counter（臨櫃交付）或 mail（郵寄送達）", in.Delivery)
 	}
 	if in.ReminderDays < 0 || in.ReminderDays > 90 {
-		return fieldErr("reminder_days", "催告期限日數%d不合理（7–90日）", in.ReminderDays)
+		return dt, fieldErr("reminder_days", "催告期限日數%d不合理（7–90日）", in.ReminderDays)
 	}
-	return nil
+	return dt, nil
 }
 
 // resolveRecipient completes the recipient from the person register and the data
@@ -433,7 +440,7 @@ func (s *Service) resolveRecipient(ctx context.Context, kind Kind, r Recipient) 
 		if err != nil {
 			return r, err
 		}
-		r.BirthDate = rocdate.ISO(b)
+		r.BirthDate = b.ISO()
 	}
 	if r.Address == "" && kind != KindOneTime {
 		return r, fieldErr("recipient.address", "%s之%s無資料，請輸入地址或改選其他地址種類", recipientWord(kind), AddressLabel(r.AddressKind))
@@ -472,7 +479,7 @@ func (s *Service) LookupRecipient(ctx context.Context, idNo string) (*Known, err
 	p, err := s.Persons.ByIDNo(ctx, idNo)
 	switch {
 	case err == nil:
-		k = &Known{IDNo: p.IDNo, Name: p.Name, BirthDate: rocdate.ISO(p.BirthDate), InRegister: true, Addresses: map[string]string{
+		k = &Known{IDNo: p.IDNo, Name: p.Name, BirthDate: civil.Of(p.BirthDate).ISO(), InRegister: true, Addresses: map[string]string{
 			"household": p.AddrHousehold, "business": p.AddrBusiness, "service": p.AddrService, "current": p.AddrCurrent}}
 	case errors.Is(err, db.ErrNotFound):
 	default:
@@ -503,8 +510,8 @@ func (s *Service) LookupRecipient(ctx context.Context, idNo string) (*Known, err
 }
 
 // compute runs the legal engine for the document and fills values.
-func (s *Service) compute(ctx context.Context, off *office.Office, in Input, issue time.Time, tpl *Template, v map[string]string) (Facts, error) {
-	f := Facts{IssueDate: rocdate.ISO(issue), SealRule: sealRule(in.Kind, in.Subtype), Delivery: in.Delivery, DeadlineRule: tpl.DeadlineRule}
+func (s *Service) compute(ctx context.Context, off *office.Office, in Input, dt inputDates, issue civil.Date, tpl *Template, v map[string]string) (Facts, error) {
+	f := Facts{IssueDate: issue, SealRule: sealRule(in.Kind, in.Subtype), Delivery: in.Delivery, DeadlineRule: tpl.DeadlineRule}
 	ex := explain{&f}
 	opts, err := s.Legal.Options(ctx, off.ID, off.City)
 	if err != nil {
@@ -513,18 +520,17 @@ func (s *Service) compute(ctx context.Context, off *office.Office, in Input, iss
 	opts.Today = issue
 	cal := opts.Calendar
 
-	event, _ := rocdate.ParseISO(in.EventDate)
-	reg, _ := rocdate.ParseISO(in.RegistrationDate)
-	v["事件發生日"], v["登記日期"] = rocdate.Format(event), rocdate.Format(reg)
+	event, reg := dt.Event, dt.Registration
+	v["事件發生日"], v["登記日期"] = event.ROC(), reg.ROC()
 	v["通知事由"], v["催告種類"] = "", ""
 	if !event.IsZero() && event.After(issue) {
-		return f, fieldErr("event_date", "事件發生日%s不得晚於開立日%s", rocdate.Format(event), rocdate.Format(issue))
+		return f, fieldErr("event_date", "事件發生日%s不得晚於開立日%s", event.ROC(), issue.ROC())
 	}
 	if !reg.IsZero() && reg.After(issue) {
-		return f, fieldErr("registration_date", "登記日期%s不得晚於開立日%s", rocdate.Format(reg), rocdate.Format(issue))
+		return f, fieldErr("registration_date", "登記日期%s不得晚於開立日%s", reg.ROC(), issue.ROC())
 	}
 	if !reg.IsZero() && !event.IsZero() && event.After(reg) {
-		return f, fieldErr("registration_date", "事件發生日%s不得晚於登記日期%s", rocdate.Format(event), rocdate.Format(reg))
+		return f, fieldErr("registration_date", "事件發生日%s不得晚於登記日期%s", event.ROC(), reg.ROC())
 	}
 	needReg := in.Kind == KindReminder || in.Kind == KindFine || (in.Kind == KindNotice && tpl.DeadlineRule == "legal" && in.NoticeDeadline == "")
 	if needReg && in.Item == "" {
@@ -548,7 +554,7 @@ func (s *Service) compute(ctx context.Context, off *office.Office, in Input, iss
 		f.CalendarVersion = dl.CalendarVersion
 		f.Registration, f.Basis, f.Law, f.LawName = dl.Registration, dl.Basis, dl.Law, dl.LawName
 		f.DeadlineApplies, f.Period = dl.DeadlineApplies, dl.Period
-		f.RawEnd, f.Deadline, f.MorningOnly = isoOf(dl.RawEnd), isoOf(dl.Deadline), dl.MorningOnly
+		f.RawEnd, f.Deadline, f.MorningOnly = dl.RawEnd.Date, dl.Deadline.Date, dl.MorningOnly
 		if in.Kind != KindFine { // the fine computation explains the deadline itself
 			ex.steps(dl.Steps...)
 			ex.cite(dl.Articles...)
@@ -564,7 +570,7 @@ func (s *Service) compute(ctx context.Context, off *office.Office, in Input, iss
 		v["期間條文"] = articlesLine(periodArts)
 		if dl.DeadlineApplies {
 			v["法定期間"] = dl.Period
-			v["法定期限"] = deadlineText(dl.Deadline.Time, dl.MorningOnly)
+			v["法定期限"] = deadlineText(dl.Deadline.Date, dl.MorningOnly)
 			if err := s.penaltyValues(opts, in.Item, basis, event, dl, v); err != nil {
 				return f, err
 			}
@@ -573,24 +579,24 @@ func (s *Service) compute(ctx context.Context, off *office.Office, in Input, iss
 
 	switch in.Kind {
 	case KindNotice:
-		err = s.computeNotice(cal, in, issue, tpl, dl, &f, v)
+		err = s.computeNotice(cal, in, dt, issue, tpl, dl, &f, v)
 	case KindReminder:
 		err = s.computeReminder(opts, in, issue, basis, event, dl, &f, v)
 	case KindFine:
-		err = s.computeFine(opts, in, issue, event, reg, &f, v)
+		err = s.computeFine(opts, in, dt, issue, &f, v)
 		if err == nil && in.Subtype == FineReminded {
 			var ref string
 			var steps []string
-			if ref, steps, err = s.reminderBasis(ctx, off.ID, in, issue, reg); err == nil {
+			if ref, steps, err = s.reminderBasis(ctx, off.ID, in, dt, issue); err == nil {
 				v["催告書字號"] = ref
 				ex.steps(steps...)
 				ex.cite("戶籍法施行細則第19條第2項")
 			}
 		}
 	case KindConfirm:
-		err = computeConfirm(in, issue, &f, v)
+		err = computeConfirm(in, dt, issue, &f, v)
 	case KindOneTime:
-		err = computeOneTime(in, issue, &f, v)
+		err = computeOneTime(in, dt, issue, &f, v)
 	}
 	if err != nil {
 		return f, err
@@ -600,22 +606,15 @@ func (s *Service) compute(ctx context.Context, off *office.Office, in Input, iss
 	return f, nil
 }
 
-func isoOf(d legal.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
-}
-
 // penaltyValues fills the late and reminded fine articles and ranges of the law
 // applying to the event, by asking the engine about a case one day late and a
 // case still not applied after a reminder.
-func (s *Service) penaltyValues(opts legal.Options, item, basis string, event time.Time, dl *legal.DeadlineResult, v map[string]string) error {
-	late, err := legal.Fine(opts, legal.FineRequest{Registration: item, Basis: basis, EventDate: legal.D(event), ApplicationDate: legal.D(dl.Deadline.AddDate(0, 0, 1))})
+func (s *Service) penaltyValues(opts legal.Options, item, basis string, event civil.Date, dl *legal.DeadlineResult, v map[string]string) error {
+	late, err := legal.Fine(opts, legal.FineRequest{Registration: item, Basis: basis, EventDate: legal.D(event), ApplicationDate: legal.D(dl.Deadline.AddDays(1))})
 	if err != nil {
 		return err
 	}
-	rem, err := legal.Fine(opts, legal.FineRequest{Registration: item, Basis: basis, EventDate: legal.D(event), ApplicationDate: legal.D(dl.Deadline.AddDate(0, 0, 1)), RemindedAndStillNotApplied: true})
+	rem, err := legal.Fine(opts, legal.FineRequest{Registration: item, Basis: basis, EventDate: legal.D(event), ApplicationDate: legal.D(dl.Deadline.AddDays(1)), RemindedAndStillNotApplied: true})
 	if err != nil {
 		return err
 	}
@@ -624,32 +623,32 @@ func (s *Service) penaltyValues(opts legal.Options, item, basis string, event ti
 	return nil
 }
 
-func (s *Service) computeNotice(cal *legal.Calendar, in Input, issue time.Time, tpl *Template, dl *legal.DeadlineResult, f *Facts, v map[string]string) error {
+func (s *Service) computeNotice(cal *legal.Calendar, in Input, dt inputDates, issue civil.Date, tpl *Template, dl *legal.DeadlineResult, f *Facts, v map[string]string) error {
 	ex := explain{f}
 	v["通知事由"] = in.Subtype
-	override, _ := rocdate.ParseISO(in.NoticeDeadline)
-	var nd time.Time
+	override := dt.NoticeDeadline
+	var nd civil.Date
 	switch rule := tpl.DeadlineRule; {
 	case !override.IsZero():
 		if override.Before(issue) {
-			return fieldErr("notice_deadline", "通知期限%s不得早於開立日%s", rocdate.Format(override), rocdate.Format(issue))
+			return fieldErr("notice_deadline", "通知期限%s不得早於開立日%s", override.ROC(), issue.ROC())
 		}
-		if ev, _ := rocdate.ParseISO(in.EventDate); !ev.IsZero() && override.Before(ev) {
-			return fieldErr("notice_deadline", "通知期限%s不得早於事件發生日%s", rocdate.Format(override), rocdate.Format(ev))
+		if ev := dt.Event; !ev.IsZero() && override.Before(ev) {
+			return fieldErr("notice_deadline", "通知期限%s不得早於事件發生日%s", override.ROC(), ev.ROC())
 		}
-		if dl != nil && dl.DeadlineApplies && override.After(dl.Deadline.Time) {
-			ex.warn(fmt.Sprintf("通知期限%s晚於法定申請期限%s，逾法定期限申請者仍屬逾期。", rocdate.Format(override), rocdate.Format(dl.Deadline.Time)))
+		if dl != nil && dl.DeadlineApplies && override.After(dl.Deadline.Date) {
+			ex.warn(fmt.Sprintf("通知期限%s晚於法定申請期限%s，逾法定期限申請者仍屬逾期。", override.ROC(), dl.Deadline.ROC()))
 		}
 		nd = override
-		ex.steps("通知期限由承辦人訂為" + rocdate.Format(nd) + "。")
+		ex.steps("通知期限由承辦人訂為" + nd.ROC() + "。")
 	case rule == "legal":
 		if dl == nil || !dl.DeadlineApplies {
 			return fieldErr("notice_deadline", "%s無法定申請期間，請輸入通知期限", in.Item)
 		}
 		if dl.Deadline.Before(issue) {
-			return fieldErr("event_date", "%s之法定申請期限（%s）已屆滿，請改開立戶籍催告書", in.Item, rocdate.Format(dl.Deadline.Time))
+			return fieldErr("event_date", "%s之法定申請期限（%s）已屆滿，請改開立戶籍催告書", in.Item, dl.Deadline.ROC())
 		}
-		nd = dl.Deadline.Time
+		nd = dl.Deadline.Date
 		ex.steps("通知期限為法定申請期限" + deadlineText(nd, dl.MorningOnly) + "。")
 	case strings.HasPrefix(rule, "days:"):
 		n := strings.TrimPrefix(rule, "days:")
@@ -657,9 +656,9 @@ func (s *Service) computeNotice(cal *legal.Calendar, in Input, issue time.Time, 
 		if err != nil {
 			return err
 		}
-		nd = pr.Deadline.Time
+		nd = pr.Deadline.Date
 		f.CalendarVersion = pr.CalendarVersion
-		ex.steps("通知期限：自開立日" + rocdate.Format(issue) + "起" + n + "日。")
+		ex.steps("通知期限：自開立日" + issue.ROC() + "起" + n + "日。")
 		ex.steps(pr.Steps...)
 		ex.cite(pr.Articles...)
 		ex.warn(pr.Warnings...)
@@ -670,9 +669,9 @@ func (s *Service) computeNotice(cal *legal.Calendar, in Input, issue time.Time, 
 		}
 	}
 	if !nd.IsZero() {
-		f.NoticeDeadline = rocdate.ISO(nd)
-		v["通知期限"] = rocdate.Format(nd)
-		if dl != nil && dl.MorningOnly && nd.Equal(dl.Deadline.Time) {
+		f.NoticeDeadline = nd
+		v["通知期限"] = nd.ROC()
+		if dl != nil && dl.MorningOnly && nd.Equal(dl.Deadline.Date) {
 			v["通知期限"] = deadlineText(nd, true)
 		}
 	}
@@ -693,11 +692,11 @@ func (s *Service) computeNotice(cal *legal.Calendar, in Input, issue time.Time, 
 
 // suggestReminder is the 催告書 kind the law calls for (the clerk left it to the
 // system).
-func (s *Service) suggestReminder(ctx context.Context, off *office.Office, in Input, issue time.Time) (string, error) {
+func (s *Service) suggestReminder(ctx context.Context, off *office.Office, in Input, dt inputDates, issue civil.Date) (string, error) {
 	if in.Item == "" {
 		return "", fieldErr("item", "請選擇登記項目")
 	}
-	event, _ := rocdate.ParseISO(in.EventDate)
+	event := dt.Event
 	opts, err := s.Legal.Options(ctx, off.ID, off.City)
 	if err != nil {
 		return "", err
@@ -713,7 +712,7 @@ func (s *Service) suggestReminder(ctx context.Context, off *office.Office, in In
 	return *rr.NoticeType, nil
 }
 
-func (s *Service) computeReminder(opts legal.Options, in Input, issue time.Time, basis string, event time.Time, dl *legal.DeadlineResult, f *Facts, v map[string]string) error {
+func (s *Service) computeReminder(opts legal.Options, in Input, issue civil.Date, basis string, event civil.Date, dl *legal.DeadlineResult, f *Facts, v map[string]string) error {
 	ex := explain{f}
 	req := legal.ReminderRequest{Registration: in.Item, Basis: basis, EventDate: legal.D(event), Justified: in.Justified}
 	if in.Subtype == legal.NoticeFalseApplication {
@@ -749,8 +748,8 @@ func (s *Service) computeReminder(opts legal.Options, in Input, issue time.Time,
 		if dl == nil {
 			return fieldErr("event_date", "請輸入事件發生（確定）日")
 		}
-		if !issue.After(dl.Deadline.Time) {
-			return fieldErr("event_date", "%s之法定申請期限（%s）尚未屆滿，尚不得催告；請改開立戶籍通知書", in.Item, rocdate.Format(dl.Deadline.Time))
+		if !issue.After(dl.Deadline.Date) {
+			return fieldErr("event_date", "%s之法定申請期限（%s）尚未屆滿，尚不得催告；請改開立戶籍通知書", in.Item, dl.Deadline.ROC())
 		}
 		if typ != f.SuggestedType {
 			ex.warn(fmt.Sprintf("依戶籍法規定本件宜開立「%s」，承辦人選擇「%s」。", f.SuggestedType, typ))
@@ -775,10 +774,10 @@ func (s *Service) computeReminder(opts legal.Options, in Input, issue time.Time,
 	v["催告種類"] = legal.NoticeTypeLabel(typ)
 	v["催告日數"] = strconv.Itoa(days)
 	if in.Delivery == DeliveryCounter {
-		f.ServedDate = rocdate.ISO(issue)
-		f.ReminderDeadline = isoOf(rd.EarliestDeadline)
-		v["催告期限附註"] = "（即" + deadlineText(rd.EarliestDeadline.Time, rd.MorningOnly) + "以前）"
-		ex.steps("本催告書於" + rocdate.Format(issue) + "臨櫃交付受催告人。")
+		f.ServedDate = issue
+		f.ReminderDeadline = rd.EarliestDeadline.Date
+		v["催告期限附註"] = "（即" + deadlineText(rd.EarliestDeadline.Date, rd.MorningOnly) + "以前）"
+		ex.steps("本催告書於" + issue.ROC() + "臨櫃交付受催告人。")
 		ex.steps(rd.Steps...)
 	} else {
 		ex.steps("本催告書郵寄送達，催告期限自送達之次日起算" + strconv.Itoa(days) + "日（戶籍法施行細則第19條第2項），送達日以送達證書為準。")
@@ -798,8 +797,9 @@ func (s *Service) computeReminder(opts legal.Options, in Input, issue time.Time,
 	return nil
 }
 
-func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg time.Time, f *Facts, v map[string]string) error {
+func (s *Service) computeFine(opts legal.Options, in Input, dt inputDates, issue civil.Date, f *Facts, v map[string]string) error {
 	ex := explain{f}
+	event, reg := dt.Event, dt.Registration
 	var std *int
 	var how string
 	switch in.Subtype {
@@ -819,7 +819,7 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 		case !fr.DeadlineApplies:
 			return fieldErr("item", "%s無法定申請期間，不生逾期罰鍰，不得裁處", in.Item)
 		case !fr.Late:
-			return fieldErr("registration_date", "申請日%s未逾法定申請期限%s，不得裁處罰鍰", rocdate.Format(reg), rocdate.Format(fr.Deadline.Time))
+			return fieldErr("registration_date", "申請日%s未逾法定申請期限%s，不得裁處罰鍰", reg.ROC(), fr.Deadline.ROC())
 		case in.Justified:
 			return fieldErr("justified", "逾期有正當理由者，依%s不予處罰，無須開立罰鍰裁處書", fr.Article)
 		}
@@ -847,7 +847,7 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 		v["適用法律"] = fa.LawName
 		v["查獲方式"], v["不實事項"] = how, in.FalseMatter
 	}
-	lim, err := fineLimitation(in, issue)
+	lim, err := fineLimitation(in, dt, issue)
 	if err != nil {
 		return err
 	}
@@ -855,7 +855,7 @@ func (s *Service) computeFine(opts legal.Options, in Input, issue, event, reg ti
 		ex.steps(lim.Steps...)
 		ex.cite(lim.Articles...)
 		ex.warn(lim.Warnings...)
-		f.LapseDate = lim.LapseDate.ISO()
+		f.LapseDate = lim.LapseDate
 	}
 	f.StandardFine = std
 	amount := 0
@@ -937,31 +937,31 @@ func orDefault(s, d string) string {
 	return s
 }
 
-func computeConfirm(in Input, issue time.Time, f *Facts, v map[string]string) error {
-	acc, _ := rocdate.ParseISO(in.AcceptedDate)
+func computeConfirm(in Input, dt inputDates, issue civil.Date, f *Facts, v map[string]string) error {
+	acc := dt.Accepted
 	if acc.IsZero() {
 		return fieldErr("accepted_date", "請輸入受理日期")
 	}
 	if acc.After(issue) {
-		return fieldErr("accepted_date", "受理日期%s不得晚於開立日%s", rocdate.Format(acc), rocdate.Format(issue))
+		return fieldErr("accepted_date", "受理日期%s不得晚於開立日%s", acc.ROC(), issue.ROC())
 	}
 	applicant := in.Applicant
 	if applicant == "" {
 		applicant = in.Recipient.Name
 	}
-	v["受理日期"], v["申請人"], v["申辦事項"] = rocdate.Format(acc), applicant, in.Subtype
-	f.Steps = append(f.Steps, "本所於"+rocdate.Format(acc)+"受理"+applicant+"申請"+in.Subtype+"，以戶籍通知單通知當事人確認申請案之真實性（作業規範 叁.二(五)）。")
+	v["受理日期"], v["申請人"], v["申辦事項"] = acc.ROC(), applicant, in.Subtype
+	f.Steps = append(f.Steps, "本所於"+acc.ROC()+"受理"+applicant+"申請"+in.Subtype+"，以戶籍通知單通知當事人確認申請案之真實性（作業規範 叁.二(五)）。")
 	return nil
 }
 
-func computeOneTime(in Input, issue time.Time, f *Facts, v map[string]string) error {
+func computeOneTime(in Input, dt inputDates, issue civil.Date, f *Facts, v map[string]string) error {
 	v["申辦事項"] = in.Item
-	fix, _ := rocdate.ParseISO(in.FixBy)
+	fix := dt.FixBy
 	if !fix.IsZero() {
 		if fix.Before(issue) {
-			return fieldErr("fix_by", "補正期限%s不得早於開立日%s", rocdate.Format(fix), rocdate.Format(issue))
+			return fieldErr("fix_by", "補正期限%s不得早於開立日%s", fix.ROC(), issue.ROC())
 		}
-		v["補正期限附註"] = "（補正期限：" + rocdate.Format(fix) + "）"
+		v["補正期限附註"] = "（補正期限：" + fix.ROC() + "）"
 	}
 	f.Steps = append(f.Steps, "申請手續不全者，戶政事務所應一次告知補正（戶籍法施行細則第20條）。")
 	f.Articles = append(f.Articles, "戶籍法施行細則第20條")

@@ -72,20 +72,19 @@ func (s *Service) RecordService(ctx context.Context, clerk Clerk, id int64, in S
 	if doc.Kind == KindOneTime {
 		return nil, fieldErr("method", "一次告知單當場交付，無須登錄送達")
 	}
-	t, err := parseDate("date", "送達日期", in.Date)
+	day, err := parseDate("date", "送達日期", in.Date)
 	if err != nil {
 		return nil, err
 	}
-	if t.IsZero() {
+	if day.IsZero() {
 		return nil, fieldErr("date", "請輸入送達日期（交付、收領、寄存或公告之日）")
 	}
-	day := civil.Of(t)
-	today := civil.Of(s.Today())
+	today := s.Today()
 	if day.After(today) {
 		return nil, fieldErr("date", "送達日期%s不得晚於今天%s", day.ROC(), today.ROC())
 	}
-	if day.Before(civil.Of(doc.IssuedOn)) {
-		return nil, fieldErr("date", "送達日期%s早於發文日期%s", day.ROC(), civil.Of(doc.IssuedOn).ROC())
+	if day.Before(doc.IssuedOn) {
+		return nil, fieldErr("date", "送達日期%s早於發文日期%s", day.ROC(), doc.IssuedOn.ROC())
 	}
 	in.ReceivedBy, in.Note = strings.TrimSpace(in.ReceivedBy), strings.TrimSpace(in.Note)
 	if len([]rune(in.ReceivedBy)) > 60 || len([]rune(in.Note)) > 300 {
@@ -106,11 +105,11 @@ func (s *Service) RecordService(ctx context.Context, clerk Clerk, id int64, in S
 		if err != nil {
 			return nil, err
 		}
-		rd, err := legal.ReminderDeadline(opts, legal.ReminderDeadlineRequest{ServedDate: legal.D(sv.EffectiveDate.Midnight()), MinDays: doc.Content.Facts.ReminderDays})
+		rd, err := legal.ReminderDeadline(opts, legal.ReminderDeadlineRequest{ServedDate: legal.D(sv.EffectiveDate), MinDays: doc.Content.Facts.ReminderDays})
 		if err != nil {
 			return nil, err
 		}
-		rec.DeadlineOn = civil.Of(rd.EarliestDeadline.Time)
+		rec.DeadlineOn = rd.EarliestDeadline.Date
 		rec.MorningOnly = rd.MorningOnly
 		rec.Steps = append(rec.Steps, rd.Steps...)
 	}
@@ -177,7 +176,8 @@ var docNoPattern = regexp.MustCompile(`^\S{2,40}字第[0-9０-９]{1,15}號$`)
 // served (a recorded service) and whose period ended before the registration was
 // applied for or made; or another authority's, recorded with its number, the day
 // it was served and its period. It returns the wording for the decision.
-func (s *Service) reminderBasis(ctx context.Context, officeID int64, in Input, issue, reg time.Time) (string, []string, error) {
+func (s *Service) reminderBasis(ctx context.Context, officeID int64, in Input, dt inputDates, issue civil.Date) (string, []string, error) {
+	reg := dt.Registration
 	ref := strings.TrimSpace(in.ReminderRef)
 	if ref == "" {
 		return "", nil, fieldErr("reminder_ref", "經催告仍不申請之罰鍰（戶籍法第79條後段），須填寫本所已送達之催告書文號，或他機關催告書之文號及送達日")
@@ -212,13 +212,10 @@ func (s *Service) reminderBasis(ctx context.Context, officeID int64, in Input, i
 			return "", nil, fieldErr("reminder_ref", "催告書%s尚未登錄送達，催告期限無從起算，不得依戶籍法第79條後段裁處；請先依送達證書登錄送達", ref)
 		}
 		deadline = sv.DeadlineOn
-		text = civil.Of(doc.IssuedOn).ROC() + doc.DocNo
+		text = doc.IssuedOn.ROC() + doc.DocNo
 		steps = append(steps, fmt.Sprintf("本所催告書%s於%s以%s送達，%s發生送達效力，催告期限至%s止。", doc.DocNo, sv.ServedOn.ROC(), sv.Method, sv.EffectiveOn.ROC(), deadline.ROC()))
 	case docNoPattern.MatchString(ref):
-		served, err := parseDate("reminder_served", "他機關催告書送達日", in.ReminderServed)
-		if err != nil {
-			return "", nil, err
-		}
+		served := dt.ReminderServed
 		if served.IsZero() {
 			return "", nil, fieldErr("reminder_served", "催告書%s非本所文書：請填寫其送達生效日（依送達證書），以計算催告期限", ref)
 		}
@@ -230,18 +227,18 @@ func (s *Service) reminderBasis(ctx context.Context, officeID int64, in Input, i
 		if err != nil {
 			return "", nil, fieldErr("reminder_days", "%v", err)
 		}
-		deadline = civil.Of(rd.EarliestDeadline.Time)
+		deadline = rd.EarliestDeadline.Date
 		text = ref
-		steps = append(steps, fmt.Sprintf("他機關催告書%s於%s送達，催告期限%d日，至%s止。", ref, civil.Of(served).ROC(), days, deadline.ROC()))
+		steps = append(steps, fmt.Sprintf("他機關催告書%s於%s送達，催告期限%d日，至%s止。", ref, served.ROC(), days, deadline.ROC()))
 	default:
 		return "", nil, fieldErr("reminder_ref", "「%s」不是本所之催告書文號，亦非文號格式（如：中市北屯戶催字第1130000003號）；經催告仍不申請之罰鍰須有合法送達之催告書", ref)
 	}
-	if r := civil.Of(reg); !r.After(deadline) {
-		return "", nil, fieldErr("registration_date", "登記日期%s在催告期限%s以內，受催告人已於催告期限內申請，不得依戶籍法第79條後段處罰", r.ROC(), deadline.ROC())
+	if !reg.After(deadline) {
+		return "", nil, fieldErr("registration_date", "登記日期%s在催告期限%s以內，受催告人已於催告期限內申請，不得依戶籍法第79條後段處罰", reg.ROC(), deadline.ROC())
 	}
-	if d := civil.Of(issue); !d.After(deadline) {
+	if !issue.After(deadline) {
 		return "", nil, fieldErr("reminder_ref", "催告期限至%s始屆滿，屆滿前不得以經催告仍不申請裁處", deadline.ROC())
 	}
-	steps = append(steps, fmt.Sprintf("受催告人逾催告期限（%s）仍未申請，迄%s始辦理登記，依戶籍法第79條後段處罰。", deadline.ROC(), civil.Of(reg).ROC()))
+	steps = append(steps, fmt.Sprintf("受催告人逾催告期限（%s）仍未申請，迄%s始辦理登記，依戶籍法第79條後段處罰。", deadline.ROC(), reg.ROC()))
 	return text, steps, nil
 }

@@ -9,7 +9,6 @@ import (
 	"ebazhao/internal/legal"
 	"ebazhao/internal/platform/audit"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // SeedDemo loads the built-in templates and issues one document of each kind to
@@ -41,7 +40,7 @@ func SeedDemo(ctx context.Context, d *db.DB) error {
 	}
 	c.Audit = audit.Actor{UserID: c.UserID, Username: c.Username, OfficeID: c.OfficeID, Client: "demo"}
 	today := s.Today()
-	day := func(ago int) string { return rocdate.FormatShort(today.AddDate(0, 0, -ago)) }
+	day := func(ago int) string { return today.AddDays(-ago).ROCShort() }
 	inputs := []Input{
 		{Kind: KindNotice, Subtype: "通知申請登記", Item: "死亡登記", EventDate: day(5), Subject: "王老先生", Recipient: Recipient{IDNo: who}},
 		{Kind: KindReminder, Subtype: legal.NoticeDirectRegistrationAnd, Item: "出生登記", EventDate: day(120), Delivery: DeliveryMail, Recipient: Recipient{IDNo: who}},

@@ -16,7 +16,6 @@ import (
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/idno"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -419,8 +418,8 @@ func (h *Handlers) recipient(w http.ResponseWriter, r *http.Request) error {
 				}
 				data["Known"] = k
 				data["Name"], data["Address"] = k.Name, k.Address(kind)
-				if b, err := rocdate.ParseISO(k.BirthDate); err == nil {
-					data["Birth"] = rocdate.FormatShort(b)
+				if b, err := civil.ParseISO(k.BirthDate); err == nil {
+					data["Birth"] = b.ROCShort()
 				}
 			}
 		}
@@ -454,7 +453,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.Kit.Audit(r, "document.view", "document", strconv.FormatInt(doc.ID, 10), doc.RecipientIDNo, "ok", doc.DocNo)
 	c := clerkOf(r)
-	today := civil.Of(h.Service.Today())
+	today := h.Service.Today()
 	var lapsed bool
 	if len(services) > 0 {
 		lapsed = services[0].Lapsed(today)

@@ -9,7 +9,6 @@ import (
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 	"ebazhao/internal/platform/web"
 )
 
@@ -70,7 +69,7 @@ func (h *Handlers) templateFormData(r *http.Request, t *Template) *templateFormD
 	return &templateFormData{T: t, Kinds: Kinds(), Placeholders: Placeholders,
 		Subtypes: map[string][]string{"reminder": reminderTypes(), "fine": FineSubtypes(), "confirm": ConfirmSubtypes(),
 			"notice": h.subtypes(r.Context(), KindNotice)},
-		Items: legal.RegistrationNames(), Effective: rocdate.FormatShort(t.EffectiveFrom)}
+		Items: legal.RegistrationNames(), Effective: t.EffectiveFrom.ROCShort()}
 }
 
 func (h *Handlers) templateForm(w http.ResponseWriter, r *http.Request) error {
@@ -127,5 +126,5 @@ func (h *Handlers) templateSave(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return h.Kit.Render(w, r, "notice_template_form", "修訂文書範本", fd)
 	}
-	return web.Redirect(w, r, fmt.Sprintf("/document-templates/%d", t.ID), fmt.Sprintf("已儲存範本「%s」第%d版，自%s起適用", t.Name, t.Version, rocdate.Format(t.EffectiveFrom)))
+	return web.Redirect(w, r, fmt.Sprintf("/document-templates/%d", t.ID), fmt.Sprintf("已儲存範本「%s」第%d版，自%s起適用", t.Name, t.Version, t.EffectiveFrom.ROC()))
 }

@@ -9,15 +9,14 @@ import (
 	"ebazhao/internal/demo"
 	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // historyInput draws a document as clerks issue them: mostly one-time notices,
 // then fine decisions for late registrations, reminders and notices. Dates are
 // relative to the day of issue, so the legal engine computes real deadlines
 // and fines under the law and calendar of that day.
-func historyInput(rng *rand.Rand, day time.Time, idNo string) Input {
-	roc := func(t time.Time) string { return rocdate.Format(t) }
+func historyInput(rng *rand.Rand, day civil.Date, idNo string) Input {
+	roc := func(t civil.Date) string { return t.ROC() }
 	items := []string{"出生登記", "死亡登記", "結婚登記", "遷入登記", "遷出登記"}
 	item := items[rng.IntN(len(items))]
 	r := Recipient{IDNo: idNo}
@@ -27,13 +26,13 @@ func historyInput(rng *rand.Rand, day time.Time, idNo string) Input {
 		c := cats[rng.IntN(len(cats))]
 		return Input{Kind: KindOneTime, Item: c.item, Items: []string{c.need}, Recipient: r}
 	case p < 75:
-		event := day.AddDate(0, 0, -40-rng.IntN(200))
+		event := day.AddDays(-40 - rng.IntN(200))
 		return Input{Kind: KindFine, Subtype: FineLate, Item: item, EventDate: roc(event), RegistrationDate: roc(day), Recipient: r}
 	case p < 90:
-		event := day.AddDate(0, 0, -75-rng.IntN(120))
+		event := day.AddDays(-75 - rng.IntN(120))
 		return Input{Kind: KindReminder, Item: items[rng.IntN(3)], EventDate: roc(event), Delivery: DeliveryCounter, Recipient: r}
 	default:
-		event := day.AddDate(0, 0, -1-rng.IntN(20))
+		event := day.AddDays(-1 - rng.IntN(20))
 		return Input{Kind: KindNotice, Item: "死亡登記", EventDate: roc(event), Subject: "亡者" + fmt.Sprint(rng.IntN(1000)), Recipient: r}
 	}
 }
@@ -51,11 +50,11 @@ func GenerateHistory(ctx context.Context, d *db.DB, h *demo.History) error {
 		return err
 	}
 	return h.EachDay(last, 80, "documents", func(day civil.Date, rng *rand.Rand) (int, error) {
-		return s.generateDay(ctx, h, day.Midnight(), rng)
+		return s.generateDay(ctx, h, day, rng)
 	})
 }
 
-func (s *Service) generateDay(ctx context.Context, h *demo.History, day time.Time, rng *rand.Rand) (int, error) {
+func (s *Service) generateDay(ctx context.Context, h *demo.History, day civil.Date, rng *rand.Rand) (int, error) {
 	type row struct {
 		clerk Clerk
 		d     *draft
@@ -75,7 +74,7 @@ func (s *Service) generateDay(ctx context.Context, h *demo.History, day time.Tim
 			if err != nil {
 				return 0, fmt.Errorf("prepare %s: %w", idNo, err)
 			}
-			rows = append(rows, row{c, dr, demo.At(rng, civil.Of(day))})
+			rows = append(rows, row{c, dr, demo.At(rng, day)})
 		}
 	}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {

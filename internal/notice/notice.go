@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"ebazhao/internal/legal"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 )
 
 // Kind is a document kind.
@@ -190,39 +190,39 @@ type Input struct {
 
 // Facts is what was computed for a document, stored with it and never recomputed.
 type Facts struct {
-	IssueDate        string   `json:"issue_date"`
-	Registration     string   `json:"registration,omitempty"`
-	Basis            string   `json:"basis,omitempty"`
-	Law              string   `json:"law,omitempty"`
-	LawName          string   `json:"law_name,omitempty"`
-	DeadlineApplies  bool     `json:"deadline_applies,omitempty"`
-	Period           string   `json:"period,omitempty"`
-	RawEnd           string   `json:"raw_end,omitempty"`
-	Deadline         string   `json:"deadline,omitempty"` // legal deadline (法定期限)
-	MorningOnly      bool     `json:"morning_only,omitempty"`
-	NoticeDeadline   string   `json:"notice_deadline,omitempty"`
-	DeadlineRule     string   `json:"deadline_rule,omitempty"`
-	ReminderType     string   `json:"reminder_type,omitempty"`
-	SuggestedType    string   `json:"suggested_type,omitempty"`
-	DirectArticle    string   `json:"direct_article,omitempty"`
-	ReminderDays     int      `json:"reminder_days,omitempty"`
-	Delivery         string   `json:"delivery,omitempty"`
-	ServedDate       string   `json:"served_date,omitempty"`
-	ReminderDeadline string   `json:"reminder_deadline,omitempty"`
-	OverdueDays      int      `json:"overdue_days,omitempty"`
-	LapseDate        string   `json:"lapse_date,omitempty"` // 裁處權時效末日 (行政罰法第27條), ISO
-	Fine             int      `json:"fine,omitempty"`
-	StandardFine     *int     `json:"standard_fine,omitempty"`
-	StatutoryMin     int      `json:"statutory_min,omitempty"`
-	StatutoryMax     int      `json:"statutory_max,omitempty"`
-	FineArticle      string   `json:"fine_article,omitempty"`
-	Tier             string   `json:"tier,omitempty"`
-	Standard         string   `json:"standard,omitempty"`
-	SealRule         string   `json:"seal_rule"`
-	CalendarVersion  string   `json:"calendar_version,omitempty"`
-	Steps            []string `json:"steps,omitempty"`
-	Articles         []string `json:"articles,omitempty"`
-	Warnings         []string `json:"warnings,omitempty"`
+	IssueDate        civil.Date `json:"issue_date"`
+	Registration     string     `json:"registration,omitempty"`
+	Basis            string     `json:"basis,omitempty"`
+	Law              string     `json:"law,omitempty"`
+	LawName          string     `json:"law_name,omitempty"`
+	DeadlineApplies  bool       `json:"deadline_applies,omitempty"`
+	Period           string     `json:"period,omitempty"`
+	RawEnd           civil.Date `json:"raw_end,omitzero"`
+	Deadline         civil.Date `json:"deadline,omitzero"` // legal deadline (法定期限)
+	MorningOnly      bool       `json:"morning_only,omitempty"`
+	NoticeDeadline   civil.Date `json:"notice_deadline,omitzero"`
+	DeadlineRule     string     `json:"deadline_rule,omitempty"`
+	ReminderType     string     `json:"reminder_type,omitempty"`
+	SuggestedType    string     `json:"suggested_type,omitempty"`
+	DirectArticle    string     `json:"direct_article,omitempty"`
+	ReminderDays     int        `json:"reminder_days,omitempty"`
+	Delivery         string     `json:"delivery,omitempty"`
+	ServedDate       civil.Date `json:"served_date,omitzero"`
+	ReminderDeadline civil.Date `json:"reminder_deadline,omitzero"`
+	OverdueDays      int        `json:"overdue_days,omitempty"`
+	LapseDate        civil.Date `json:"lapse_date,omitzero"` // 裁處權時效末日 (行政罰法第27條)
+	Fine             int        `json:"fine,omitempty"`
+	StandardFine     *int       `json:"standard_fine,omitempty"`
+	StatutoryMin     int        `json:"statutory_min,omitempty"`
+	StatutoryMax     int        `json:"statutory_max,omitempty"`
+	FineArticle      string     `json:"fine_article,omitempty"`
+	Tier             string     `json:"tier,omitempty"`
+	Standard         string     `json:"standard,omitempty"`
+	SealRule         string     `json:"seal_rule"`
+	CalendarVersion  string     `json:"calendar_version,omitempty"`
+	Steps            []string   `json:"steps,omitempty"`
+	Articles         []string   `json:"articles,omitempty"`
+	Warnings         []string   `json:"warnings,omitempty"`
 }
 
 // Content is one version of a document: what was entered, what was computed,
@@ -304,8 +304,8 @@ func (in Input) Show(field string) string {
 	case "birth_date":
 		v = in.Recipient.BirthDate
 	}
-	if t, err := rocdate.ParseISO(v); err == nil {
-		return rocdate.FormatShort(t)
+	if t, err := civil.ParseISO(v); err == nil {
+		return t.ROCShort()
 	}
 	return v
 }
@@ -321,14 +321,8 @@ func (in Input) AmountText() string {
 	return fmt.Sprint(*in.Amount)
 }
 
-// Day prints an ISO date of the content as 民國113年7月7日 ("" when empty).
-func (c *Content) Day(iso string) string {
-	t, err := rocdate.ParseISO(iso)
-	if err != nil {
-		return ""
-	}
-	return rocdate.FormatLong(t)
-}
+// Day prints a date of the content as 民國113年7月7日 ("" when zero).
+func (c *Content) Day(d civil.Date) string { return d.ROCLong() }
 
 // FineText prints the fine as 新臺幣900元.
 func (f Facts) FineText() string { return money(f.Fine) }

@@ -9,8 +9,8 @@ import (
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf/pdftest"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // engineOpts is what the service gives the legal engine for the 西屯 office.
@@ -20,12 +20,12 @@ func (f *fixture) engineOpts() legal.Options {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	opts.Today = f.now
+	opts.Today = civil.Of(f.now)
 	return opts
 }
 
 func iso(s string) legal.Date {
-	t, err := rocdate.ParseISO(s)
+	t, err := civil.ParseISO(s)
 	if err != nil {
 		panic(err)
 	}
@@ -62,14 +62,14 @@ func TestFineDecisionsMatchTheLegalEngine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := f.issue(f.clerk, Input{Kind: KindFine, Subtype: FineLate, Item: tc.item, EventDate: tc.event, RegistrationDate: tc.applied,
 				Recipient: Recipient{IDNo: "A123456789"}})
-			ev, _ := rocdate.Parse(tc.event)
-			ap, _ := rocdate.Parse(tc.applied)
+			ev, _ := civil.Parse(tc.event)
+			ap, _ := civil.Parse(tc.applied)
 			want, err := legal.Fine(f.engineOpts(), legal.FineRequest{Registration: tc.item, EventDate: legal.D(ev), ApplicationDate: legal.D(ap)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := doc.Content.Facts
-			if got.Deadline != tc.wantDeadline || got.Deadline != want.Deadline.String() {
+			if got.Deadline.ISO() != tc.wantDeadline || got.Deadline.ISO() != want.Deadline.String() {
 				t.Errorf("deadline %s, engine %s, worked case %s", got.Deadline, want.Deadline, tc.wantDeadline)
 			}
 			if got.OverdueDays != tc.wantOverdue || got.OverdueDays != want.OverdueDays {
@@ -153,7 +153,7 @@ func TestFineAfterReminderFalseApplicationAndOldLaw(t *testing.T) {
 	// 故意不實申請 found by a report: 戶籍法第76條, 9,000.
 	doc = f.issue(f.clerk, Input{Kind: KindFine, Subtype: FineFalse, Item: "遷入登記", EventDate: "113.5.2", DiscoveredBy: "被人檢舉",
 		FalseMatter: "申請人未實際居住於申請遷入之地址", Recipient: Recipient{IDNo: "A123456789"}})
-	want, _ := legal.FalseApplicationFine(f.engineOpts(), legal.FalseApplicationRequest{DiscoveredBy: "被人檢舉", EventDate: iso("2024-05-02"), DecisionDate: legal.D(f.now)})
+	want, _ := legal.FalseApplicationFine(f.engineOpts(), legal.FalseApplicationRequest{DiscoveredBy: "被人檢舉", EventDate: iso("2024-05-02"), DecisionDate: legal.D(civil.Of(f.now))})
 	if fc := doc.Content.Facts; want.Fine == nil || fc.Fine != *want.Fine || fc.Fine != 9000 || fc.FineArticle != "戶籍法第76條" {
 		t.Errorf("false application: %d %s, engine %v", fc.Fine, fc.FineArticle, want.Fine)
 	}
@@ -176,7 +176,7 @@ func TestFineAfterReminderFalseApplicationAndOldLaw(t *testing.T) {
 	}
 	old.Amount = intp(75)
 	doc = f.issue(f.clerk, old)
-	if fc := doc.Content.Facts; fc.Fine != 75 || fc.FineArticle != "戶籍法第53條前段" || fc.Law != legal.LawOld || fc.OverdueDays < 5000 || fc.LapseDate != "2026-08-02" {
+	if fc := doc.Content.Facts; fc.Fine != 75 || fc.FineArticle != "戶籍法第53條前段" || fc.Law != legal.LawOld || fc.OverdueDays < 5000 || fc.LapseDate.ISO() != "2026-08-02" {
 		t.Errorf("old law: %+v", fc)
 	}
 	if !strings.Contains(doc.Content.Text, "戶籍法（民國86年5月21日修正公布全文61條）") || !strings.Contains(doc.Content.Text, "新臺幣300元以下") {
@@ -231,8 +231,8 @@ func TestRemindersFollowTheLawOnTheFiveKinds(t *testing.T) {
 	if fc.DirectArticle != "戶籍法第48條之2第1款" || fc.SealRule != "加蓋機關印信及主任簽字章寄發，並留存一份備查" {
 		t.Errorf("direct %q seal %q", fc.DirectArticle, fc.SealRule)
 	}
-	rd, _ := legal.ReminderDeadline(f.engineOpts(), legal.ReminderDeadlineRequest{ServedDate: legal.D(f.now), MinDays: 7})
-	if fc.ReminderDeadline != "2024-07-22" || fc.ReminderDeadline != rd.EarliestDeadline.String() {
+	rd, _ := legal.ReminderDeadline(f.engineOpts(), legal.ReminderDeadlineRequest{ServedDate: legal.D(civil.Of(f.now)), MinDays: 7})
+	if fc.ReminderDeadline.ISO() != "2024-07-22" || fc.ReminderDeadline.ISO() != rd.EarliestDeadline.String() {
 		t.Errorf("reminder deadline %s, engine %s", fc.ReminderDeadline, rd.EarliestDeadline)
 	}
 	for _, p := range []string{"本件法定申請期限已於113年4月30日屆滿", "請於本催告書送達之次日起7日內（即113年7月22日以前）",
@@ -290,8 +290,8 @@ func TestRemindersFollowTheLawOnTheFiveKinds(t *testing.T) {
 func TestNoticeDeadlinesFromTheEngine(t *testing.T) {
 	f := setup(t) // 2024-07-15
 	doc := f.issue(f.clerk, Input{Kind: KindNotice, Item: "死亡登記", EventDate: "113.7.1", Subject: "王老先生", Recipient: Recipient{IDNo: "A123456789"}})
-	dl, _ := legal.Deadline(f.engineOpts().Calendar, "死亡登記", "", time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), "")
-	if doc.Content.Facts.NoticeDeadline != "2024-07-31" || doc.Content.Facts.NoticeDeadline != dl.Deadline.String() {
+	dl, _ := legal.Deadline(f.engineOpts().Calendar, "死亡登記", "", civil.New(2024, 7, 1), "")
+	if doc.Content.Facts.NoticeDeadline.ISO() != "2024-07-31" || doc.Content.Facts.NoticeDeadline.ISO() != dl.Deadline.String() {
 		t.Errorf("notice deadline %s, engine %s", doc.Content.Facts.NoticeDeadline, dl.Deadline)
 	}
 	if !strings.Contains(doc.Content.Text, "臺端之親屬王老先生於113年7月1日死亡，請於113年7月31日以前") || doc.Content.Input.Subtype != "通知申請登記" {
@@ -299,8 +299,8 @@ func TestNoticeDeadlinesFromTheEngine(t *testing.T) {
 	}
 	// 出境滿二年: 30 days from issue (戶籍法施行細則第5條), rolled like any period.
 	out := f.issue(f.clerk, Input{Kind: KindNotice, Subtype: "出境滿二年應為遷出登記", Item: "遷出登記", EventDate: "111.5.1", Recipient: Recipient{IDNo: "A123456789"}})
-	pr, _ := legal.AddPeriod(f.engineOpts().Calendar, time.Date(2024, 7, 15, 0, 0, 0, 0, time.UTC), "30日")
-	if out.Content.Facts.NoticeDeadline != pr.Deadline.String() || out.Content.Facts.NoticeDeadline != "2024-08-14" {
+	pr, _ := legal.AddPeriod(f.engineOpts().Calendar, civil.New(2024, 7, 15), "30日")
+	if out.Content.Facts.NoticeDeadline.ISO() != pr.Deadline.String() || out.Content.Facts.NoticeDeadline.ISO() != "2024-08-14" {
 		t.Errorf("出境 notice deadline %s, engine %s", out.Content.Facts.NoticeDeadline, pr.Deadline)
 	}
 	// A deadline already passed calls for a reminder.
@@ -506,11 +506,11 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 	n := f.issue(f.clerk, notice)
 	r := f.issue(f.clerk, reminder)
 	nPDF, rPDF := pdftest.Text(t, f.pdf(n)), pdftest.Text(t, f.pdf(r))
-	if n.Content.Facts.NoticeDeadline != "2024-07-31" || r.Content.Facts.ReminderDeadline != "2024-07-22" {
+	if n.Content.Facts.NoticeDeadline.ISO() != "2024-07-31" || r.Content.Facts.ReminderDeadline.ISO() != "2024-07-22" {
 		t.Fatalf("deadlines %s %s", n.Content.Facts.NoticeDeadline, r.Content.Facts.ReminderDeadline)
 	}
 	// A typhoon closes the Taichung offices on both deadline days.
-	for _, d := range []time.Time{rocdate.Date(2024, 7, 31), rocdate.Date(2024, 7, 22)} {
+	for _, d := range []civil.Date{civil.New(2024, 7, 31), civil.New(2024, 7, 22)} {
 		if err := f.s.Legal.AddClosure(f.ctx, audit.Actor{Username: "admin"}, "臺中市", d, "颱風停止上班"); err != nil {
 			t.Fatal(err)
 		}
@@ -519,7 +519,7 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 		doc  *Document
 		text string
 		dl   func(Facts) string
-	}{{n, nPDF, func(f Facts) string { return f.NoticeDeadline }}, {r, rPDF, func(f Facts) string { return f.ReminderDeadline }}} {
+	}{{n, nPDF, func(f Facts) string { return f.NoticeDeadline.ISO() }}, {r, rPDF, func(f Facts) string { return f.ReminderDeadline.ISO() }}} {
 		got, err := f.s.Get(f.ctx, c.doc.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -535,7 +535,7 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 	// New documents use the revised calendar, and say which.
 	n2 := f.issue(f.clerk, notice)
 	r2 := f.issue(f.clerk, reminder)
-	if n2.Content.Facts.NoticeDeadline != "2024-08-01" || r2.Content.Facts.ReminderDeadline != "2024-07-23" {
+	if n2.Content.Facts.NoticeDeadline.ISO() != "2024-08-01" || r2.Content.Facts.ReminderDeadline.ISO() != "2024-07-23" {
 		t.Errorf("after the closure: %s %s", n2.Content.Facts.NoticeDeadline, r2.Content.Facts.ReminderDeadline)
 	}
 	if n2.CalendarVersion == n.CalendarVersion {
@@ -548,7 +548,7 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if am.Content.Facts.NoticeDeadline != "2024-07-31" || am.CalendarVersion != n.CalendarVersion || !strings.Contains(am.Content.Text, "113年7月31日") {
+	if am.Content.Facts.NoticeDeadline.ISO() != "2024-07-31" || am.CalendarVersion != n.CalendarVersion || !strings.Contains(am.Content.Text, "113年7月31日") {
 		t.Errorf("a text amendment recomputed: %s %s", am.Content.Facts.NoticeDeadline, am.CalendarVersion)
 	}
 	// Changing the event date is a new computation, with today's calendar.
@@ -557,7 +557,7 @@ func TestCalendarRevisionNeverChangesAnIssuedDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if am.Content.Facts.NoticeDeadline != "2024-08-01" || am.CalendarVersion != n2.CalendarVersion {
+	if am.Content.Facts.NoticeDeadline.ISO() != "2024-08-01" || am.CalendarVersion != n2.CalendarVersion {
 		t.Errorf("event date amendment: %s %s", am.Content.Facts.NoticeDeadline, am.CalendarVersion)
 	}
 }

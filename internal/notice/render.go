@@ -8,6 +8,7 @@ import (
 
 	"ebazhao/internal/legal"
 	"ebazhao/internal/office"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/rocdate"
 )
@@ -273,13 +274,12 @@ func (p *page) stamps(labels []string, note string, director bool) error {
 	return nil
 }
 
-// rocLongDate prints 中華民國113年7月15日.
-func rocLongDate(iso string) string {
-	t, err := rocdate.ParseISO(iso)
-	if err != nil {
+// rocLongDate prints 中華民國113年7月15日 ("" for the zero Date).
+func rocLongDate(d civil.Date) string {
+	if d.IsZero() {
 		return ""
 	}
-	return "中華民國" + rocdate.Format(t)
+	return "中華民國" + d.ROC()
 }
 
 // PDF prints document doc at content c (its current content, or an older version).
@@ -494,8 +494,8 @@ func finePartyTable(p *page) error {
 	top := p.y + 2.5
 	d.SetLineWidth(0.3)
 	birth := ""
-	if r.BirthDate != "" {
-		birth = rocLongDate(r.BirthDate)
+	if b, err := civil.ParseISO(r.BirthDate); err == nil { // the recipient's birth date is stored in ISO form
+		birth = rocLongDate(b)
 	}
 	if err := d.SetFont(pdf.Sung, 11); err != nil {
 		return err

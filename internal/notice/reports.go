@@ -10,10 +10,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"ebazhao/internal/platform/auth"
-	"ebazhao/internal/platform/rocdate"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/web"
 )
 
@@ -31,11 +30,11 @@ type ReportRow struct {
 
 // ROCMonth prints the month as 113年7月.
 func (r ReportRow) ROCMonth() string {
-	t, err := time.Parse("2006-01", r.Month)
+	t, err := civil.ParseISO(r.Month + "-01")
 	if err != nil {
 		return r.Month
 	}
-	return fmt.Sprintf("%d年%d月", rocdate.Year(t), int(t.Month()))
+	return fmt.Sprintf("%d年%d月", t.ROCYear(), int(t.Month()))
 }
 
 // KindLabel is the kind's Chinese name.
@@ -113,7 +112,7 @@ func KindTotals(rows []ReportRow) []ReportRow {
 
 func (h *Handlers) reportScope(r *http.Request) (officeID int64, year int, err error) {
 	u := web.User(r)
-	year = rocdate.Year(h.Service.Today())
+	year = h.Service.Today().ROCYear()
 	if y := r.URL.Query().Get("year"); y != "" {
 		if year, err = strconv.Atoi(y); err != nil || year < 1 || year > 300 {
 			return 0, 0, web.BadRequest("年度應為民國年，例如 113")

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"ebazhao/internal/legal"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 )
 
@@ -20,7 +20,7 @@ import (
 
 // seedEffective is the day the built-in wording applies from: 戶籍法 of
 // 104.01.21 (第48條之1、之2) in force 104.01.23.
-var seedEffective = time.Date(2015, 1, 23, 0, 0, 0, 0, time.UTC)
+var seedEffective = civil.New(2015, 1, 23)
 
 const (
 	contactLine = "承辦人：{{承辦人}}；聯絡電話：{{機關電話}}。{{附註}}"

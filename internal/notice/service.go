@@ -16,6 +16,7 @@ import (
 	"ebazhao/internal/office"
 	"ebazhao/internal/person"
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
 	"ebazhao/internal/platform/pdf"
 	"ebazhao/internal/platform/rocdate"
@@ -59,7 +60,7 @@ func (s *Service) now() time.Time {
 }
 
 // Today is the issue day (Taipei).
-func (s *Service) Today() time.Time { return rocdate.Today(s.now()) }
+func (s *Service) Today() civil.Date { return civil.Of(s.now()) }
 
 // Document is an issued document with its current content.
 type Document struct {
@@ -77,14 +78,14 @@ type Document struct {
 	TemplateID      int64
 	Version         int
 	Status          string
-	Deadline        time.Time
+	Deadline        civil.Date
 	Amount          int64
 	CalendarVersion string
 	IssuedBy        int64
 	IssuerName      string
 	IssuerUsername  string
 	CounterID       int64
-	IssuedOn        time.Time
+	IssuedOn        civil.Date
 	IssuedAt        time.Time
 	UpdatedAt       time.Time
 	CancelReason    string
@@ -164,7 +165,7 @@ func DocNo(off *office.Office, kind Kind, rocYear int, seq int64) string {
 
 // deadline is the date the document's kind sets: the notice's, the
 // reminder's, or the fine's payment deadline.
-func (c *Content) deadline() string {
+func (c *Content) deadline() civil.Date {
 	switch c.Input.Kind {
 	case KindReminder:
 		return c.Facts.ReminderDeadline
@@ -177,13 +178,13 @@ func (c *Content) deadline() string {
 // storeIssued numbers the prepared document d in the clerk's office and
 // stores it, issued on day issue at time at, with its first version: the one
 // path for a counter's Issue and for generated history.
-func storeIssued(ctx context.Context, tx *db.Tx, d *draft, clerk Clerk, issue, at time.Time, reason string) (id int64, docNo string, err error) {
+func storeIssued(ctx context.Context, tx *db.Tx, d *draft, clerk Clerk, issue civil.Date, at time.Time, reason string) (id int64, docNo string, err error) {
 	c := &d.Content
 	body, err := json.Marshal(c)
 	if err != nil {
 		return 0, "", err
 	}
-	year := rocdate.Year(issue)
+	year := issue.ROCYear()
 	n, err := seqno.Next(ctx, tx, seqno.Scope("doc."+string(c.Input.Kind), clerk.OfficeID, year))
 	if err != nil {
 		return 0, "", err
@@ -199,7 +200,7 @@ func storeIssued(ctx context.Context, tx *db.Tx, d *draft, clerk Clerk, issue, a
 		template_id, version, status, deadline, amount, calendar_version, issued_by, counter_id, issued_on, issued_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'issued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		clerk.OfficeID, string(c.Input.Kind), c.Input.Subtype, c.Input.Item, year, n, docNo, c.Recipient.IDNo, c.Recipient.Name,
-		c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion, clerk.UserID, counter, rocdate.ISO(issue), ts, ts).Scan(&id); err != nil {
+		c.TemplateID, deadline, c.Facts.Fine, c.Facts.CalendarVersion, clerk.UserID, counter, issue, ts, ts).Scan(&id); err != nil {
 		return 0, "", err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO document_versions (document_id, version, content, reason, created_by, created_at) VALUES (?, 1, ?, ?, ?, ?)`,
@@ -424,18 +425,16 @@ const docFrom = ` FROM documents d JOIN offices o ON o.id = d.office_id JOIN use
 
 func scanDoc(r interface{ Scan(...any) error }) (*Document, error) {
 	var d Document
-	var deadline, issuedOn, issuedAt, updatedAt, cancelledAt, approvedAt string
+	var issuedAt, updatedAt, cancelledAt, approvedAt string
 	if err := r.Scan(&d.ID, &d.OfficeID, &d.OfficeName, &d.Kind, &d.Subtype, &d.Item, &d.ROCYear, &d.Seq, &d.DocNo, &d.RecipientIDNo, &d.RecipientName,
-		&d.TemplateID, &d.Version, &d.Status, &deadline, &d.Amount, &d.CalendarVersion, &d.IssuedBy, &d.IssuerName, &d.IssuerUsername,
-		&d.CounterID, &issuedOn, &issuedAt, &updatedAt, &d.CancelReason, &d.CancelledBy, &d.CancellerName, &cancelledAt,
+		&d.TemplateID, &d.Version, &d.Status, &d.Deadline, &d.Amount, &d.CalendarVersion, &d.IssuedBy, &d.IssuerName, &d.IssuerUsername,
+		&d.CounterID, &d.IssuedOn, &issuedAt, &updatedAt, &d.CancelReason, &d.CancelledBy, &d.CancellerName, &cancelledAt,
 		&d.ApprovedBy, &d.ApproverName, &approvedAt); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
 		return nil, err
 	}
-	d.Deadline, _ = rocdate.ParseISO(deadline)
-	d.IssuedOn, _ = rocdate.ParseISO(issuedOn)
 	d.IssuedAt, d.UpdatedAt = db.ParseTime(issuedAt), db.ParseTime(updatedAt)
 	if cancelledAt != "" {
 		d.CancelledAt = db.ParseTime(cancelledAt)
@@ -514,7 +513,7 @@ type Filter struct {
 	PersonIDNo string
 	DocNo      string
 	IssuedBy   int64
-	From, To   time.Time // issue days, inclusive; zero is open
+	From, To   civil.Date // issue days, inclusive; zero is open
 	Status     string
 	BeforeID   int64
 	Limit      int
@@ -541,10 +540,10 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Document, error) {
 		add("d.issued_by = ?", f.IssuedBy)
 	}
 	if !f.From.IsZero() {
-		add("d.issued_on >= ?", rocdate.ISO(f.From))
+		add("d.issued_on >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		add("d.issued_on <= ?", rocdate.ISO(f.To))
+		add("d.issued_on <= ?", f.To)
 	}
 	if f.Status != "" {
 		add("d.status = ?", f.Status)

@@ -13,28 +13,28 @@ import (
 	"time"
 
 	"ebazhao/internal/platform/audit"
+	"ebazhao/internal/platform/civil"
 	"ebazhao/internal/platform/db"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Template is one version of a document template (文書範本).
 type Template struct {
-	ID            int64     `json:"id"`
-	Kind          Kind      `json:"kind"`
-	Subtype       string    `json:"subtype"`
-	Item          string    `json:"item"`
-	Version       int       `json:"version"`
-	Name          string    `json:"name"`
-	Body          string    `json:"body"`
-	Articles      []string  `json:"articles"`
-	DeadlineRule  string    `json:"deadline_rule,omitempty"`
-	Items         []string  `json:"items,omitempty"`
-	EffectiveFrom time.Time `json:"-"`
-	Note          string    `json:"note,omitempty"`
-	SeedKey       string    `json:"-"`
-	Retired       bool      `json:"retired"`
-	CreatedBy     string    `json:"created_by,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            int64      `json:"id"`
+	Kind          Kind       `json:"kind"`
+	Subtype       string     `json:"subtype"`
+	Item          string     `json:"item"`
+	Version       int        `json:"version"`
+	Name          string     `json:"name"`
+	Body          string     `json:"body"`
+	Articles      []string   `json:"articles"`
+	DeadlineRule  string     `json:"deadline_rule,omitempty"`
+	Items         []string   `json:"items,omitempty"`
+	EffectiveFrom civil.Date `json:"-"`
+	Note          string     `json:"note,omitempty"`
+	SeedKey       string     `json:"-"`
+	Retired       bool       `json:"retired"`
+	CreatedBy     string     `json:"created_by,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
 }
 
 // Key is the template's kind/subtype/item, shared by all its versions.
@@ -280,16 +280,15 @@ const templateCols = `t.id, t.kind, t.subtype, t.item, t.version, t.name, t.body
 
 func scanTemplate(r interface{ Scan(...any) error }) (*Template, error) {
 	var t Template
-	var arts, items, eff, created string
+	var arts, items, created string
 	if err := r.Scan(&t.ID, &t.Kind, &t.Subtype, &t.Item, &t.Version, &t.Name, &t.Body, &arts, &t.DeadlineRule, &items,
-		&eff, &t.Note, &t.SeedKey, &t.Retired, &t.CreatedBy, &created); err != nil {
+		&t.EffectiveFrom, &t.Note, &t.SeedKey, &t.Retired, &t.CreatedBy, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, db.ErrNotFound
 		}
 		return nil, err
 	}
 	t.Articles, t.Items = lines(arts), lines(items)
-	t.EffectiveFrom, _ = rocdate.ParseISO(eff)
 	t.CreatedAt = db.ParseTime(created)
 	return &t, nil
 }
@@ -389,14 +388,14 @@ func (s *Service) TemplateVersions(ctx context.Context, t *Template) ([]*Templat
 // pickTemplate finds the template version in force on day for kind/subtype/item:
 // the exact item first, then the subtype's general template ("" item). A retired
 // latest version means the key is withdrawn.
-func (s *Service) pickTemplate(ctx context.Context, q db.Querier, kind Kind, subtype, item string, day time.Time) (*Template, error) {
+func (s *Service) pickTemplate(ctx context.Context, q db.Querier, kind Kind, subtype, item string, day civil.Date) (*Template, error) {
 	if err := s.ensureSeeded(ctx); err != nil {
 		return nil, err
 	}
 	for _, it := range []string{item, ""} {
 		t, err := scanTemplate(q.QueryRow(ctx, `SELECT `+templateCols+` FROM doc_templates t LEFT JOIN users u ON u.id = t.created_by
 			WHERE t.kind = ? AND t.subtype = ? AND t.item = ? AND t.effective_from <= ? ORDER BY t.version DESC LIMIT 1`,
-			string(kind), subtype, it, rocdate.ISO(day)))
+			string(kind), subtype, it, day))
 		if errors.Is(err, db.ErrNotFound) {
 			if it == "" {
 				break
@@ -459,7 +458,7 @@ func insertTemplate(ctx context.Context, tx *db.Tx, userID int64, t *Template, n
 	err := tx.QueryRow(ctx, `INSERT INTO doc_templates (kind, subtype, item, version, name, body, articles, deadline_rule, items,
 		effective_from, note, seed_key, retired, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		string(t.Kind), t.Subtype, t.Item, t.Version, t.Name, t.Body, strings.Join(t.Articles, "\n"), t.DeadlineRule,
-		strings.Join(t.Items, "\n"), rocdate.ISO(t.EffectiveFrom), t.Note, t.SeedKey, t.Retired, uid, db.FormatTime(now)).Scan(&t.ID)
+		strings.Join(t.Items, "\n"), t.EffectiveFrom, t.Note, t.SeedKey, t.Retired, uid, db.FormatTime(now)).Scan(&t.ID)
 	if db.IsUniqueViolation(err) {
 		return &ConflictError{Message: "另一位主管剛儲存了同一範本的新版本，請重新開啟後再修改"}
 	}

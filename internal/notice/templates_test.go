@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"ebazhao/internal/legal"
-	"ebazhao/internal/platform/rocdate"
 )
 
 // Every built-in template fills completely from a full set of values: no
@@ -258,7 +257,7 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("%q parsed to %v", s, d)
 		}
 		if !d.IsZero() {
-			again, err := parseDate("x", "x", rocdate.ISO(d))
+			again, err := parseDate("x", "x", d.ISO())
 			if err != nil || !again.Equal(d) {
 				t.Fatalf("%q → %v does not round-trip: %v %v", s, d, again, err)
 			}

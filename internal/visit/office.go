@@ -141,7 +141,7 @@ func (h *Handlers) officeToday(ctx context.Context, officeID int64, officeName s
 		o.RecentReceipts = append(o.RecentReceipts, ReceiptRow{Receipt: receipts[i], Clock: clock(receipts[i].CreatedAt)})
 	}
 
-	docs, err := h.Notices.List(ctx, notice.Filter{OfficeID: officeID, From: today.Midnight(), To: today.Midnight(), Limit: 500})
+	docs, err := h.Notices.List(ctx, notice.Filter{OfficeID: officeID, From: today, To: today, Limit: 500})
 	if err != nil {
 		return nil, err
 	}

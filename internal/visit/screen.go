@@ -299,15 +299,14 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 			return nil, err
 		}
 		for _, d := range docs {
-			deadline := civil.Of(d.Deadline)
-			if d.Cancelled() || deadline.IsZero() || !deadline.Before(today) || (d.Kind != notice.KindReminder && d.Kind != notice.KindNotice) {
+			if d.Cancelled() || d.Deadline.IsZero() || !d.Deadline.Before(today) || (d.Kind != notice.KindReminder && d.Kind != notice.KindNotice) {
 				continue
 			}
-			if today.DaysSince(deadline) > 365 {
+			if today.DaysSince(d.Deadline) > 365 {
 				continue // a deadline long past is history, not a pending matter
 			}
 			s.Pending = append(s.Pending, Pending{Kind: "deadline", Label: d.KindLabel() + "期限已過",
-				Detail: fmt.Sprintf("%s %s，期限 %s", d.DocNo, d.Item, deadline.ROCShort()), Href: fmt.Sprintf("/documents/%d", d.ID), Urgent: true})
+				Detail: fmt.Sprintf("%s %s，期限 %s", d.DocNo, d.Item, d.Deadline.ROCShort()), Href: fmt.Sprintf("/documents/%d", d.ID), Urgent: true})
 		}
 	}
 	if s.Can.Agency && h.Agency != nil {
@@ -321,7 +320,7 @@ func (h *Handlers) build(ctx context.Context, u *auth.User, v *Visit, withPalett
 					Href: fmt.Sprintf("/agency/applications/%d", a.ID)})
 			}
 			for _, it := range a.Items {
-				if it.Overdue(today.ISO()) {
+				if it.Overdue(today) {
 					s.Pending = append(s.Pending, Pending{Kind: "agency", Label: "N加e 機關逾期未回報", Detail: it.AgencyName,
 						Href: fmt.Sprintf("/agency/applications/%d", a.ID), Urgent: true})
 				}

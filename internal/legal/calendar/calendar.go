@@ -5,7 +5,7 @@
 //
 // A Calendar is immutable: WithYears and WithClosures return a new one with a new
 // Version, so a deadline printed on a document can name the calendar it was computed with.
-// Dates are time.Time values at 00:00 UTC holding the civil day (see package rocdate).
+// Days are civil.Date values (a Taipei calendar day).
 package calendar
 
 import (
@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
 // Kind classifies a day of the office calendar.
@@ -42,7 +44,7 @@ const kindUnknownKey Kind = ""
 
 // Day is one day of the calendar.
 type Day struct {
-	Date   time.Time
+	Date   civil.Date
 	Open   bool   // the office is open (辦公日)
 	Kind   Kind   //
 	Name   string // holiday name or 備註 (春節, 補假, 補行上班, closure reason …)
@@ -52,7 +54,7 @@ type Day struct {
 // Closure is an ad-hoc office closure (停止上班), e.g. a typhoon day, for one city.
 // City "" means every city.
 type Closure struct {
-	Date   time.Time
+	Date   civil.Date
 	City   string
 	Reason string
 }
@@ -65,9 +67,9 @@ type yearInfo struct {
 // Calendar answers whether the office is open on a day.
 type Calendar struct {
 	version  string
-	days     map[time.Time]Day // days that differ from the weekday rule, or carry a name
+	days     map[civil.Date]Day // days that differ from the weekday rule, or carry a name
 	years    map[int]yearInfo
-	closures map[time.Time]Closure
+	closures map[civil.Date]Closure
 }
 
 //go:embed data/tw-office-calendar-2008-2027.csv
@@ -106,15 +108,15 @@ func parseNormalized(data []byte) (*Calendar, error) {
 	}
 	c := &Calendar{
 		version:  baseVersion + "." + shortHash(data),
-		days:     map[time.Time]Day{},
+		days:     map[civil.Date]Day{},
 		years:    map[int]yearInfo{},
-		closures: map[time.Time]Closure{},
+		closures: map[civil.Date]Closure{},
 	}
 	for i, row := range rows {
 		if i == 0 {
 			continue
 		}
-		d, err := time.Parse("2006-01-02", row[0])
+		d, err := civil.ParseISO(row[0])
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", i+1, err)
 		}
@@ -128,7 +130,7 @@ func parseNormalized(data []byte) (*Calendar, error) {
 	return c, nil
 }
 
-func isWeekend(t time.Time) bool {
+func isWeekend(t civil.Date) bool {
 	return t.Weekday() == time.Saturday || t.Weekday() == time.Sunday
 }
 
@@ -140,7 +142,7 @@ func (d Day) isDefault() bool {
 	return d.Open == !isWeekend(d.Date)
 }
 
-func weekdayDay(t time.Time, kindWeekday Kind) Day {
+func weekdayDay(t civil.Date, kindWeekday Kind) Day {
 	if isWeekend(t) {
 		return Day{Date: t, Open: false, Kind: Weekend}
 	}
@@ -171,9 +173,8 @@ func (c *Calendar) Years() []int {
 	return ys
 }
 
-// Day describes the day t (time of day ignored).
-func (c *Calendar) Day(t time.Time) Day {
-	t = civil(t)
+// Day describes the day t.
+func (c *Calendar) Day(t civil.Date) Day {
 	if cl, ok := c.closures[t]; ok {
 		base := c.baseDay(t)
 		if base.Open {
@@ -187,7 +188,7 @@ func (c *Calendar) Day(t time.Time) Day {
 	return c.baseDay(t)
 }
 
-func (c *Calendar) baseDay(t time.Time) Day {
+func (c *Calendar) baseDay(t civil.Date) Day {
 	if d, ok := c.days[t]; ok {
 		return d
 	}
@@ -202,45 +203,38 @@ func (c *Calendar) baseDay(t time.Time) Day {
 }
 
 // IsOpen reports whether the office is open on t (辦公日).
-func (c *Calendar) IsOpen(t time.Time) bool { return c.Day(t).Open }
+func (c *Calendar) IsOpen(t civil.Date) bool { return c.Day(t).Open }
 
 // IsHolidayWeekend reports whether t is a Saturday or Sunday on which a national
 // holiday falls (2026-10-10 國慶日, a Saturday), as opposed to an ordinary weekend day.
-func (c *Calendar) IsHolidayWeekend(t time.Time) bool {
-	t = civil(t)
+func (c *Calendar) IsHolidayWeekend(t civil.Date) bool {
 	d := c.Day(t)
 	return isWeekend(t) && !d.Open && d.Kind == Holiday
 }
 
 // IsMakeupWorkday reports whether t is a weekend day on which offices work (補行上班日).
-func (c *Calendar) IsMakeupWorkday(t time.Time) bool {
-	t = civil(t)
+func (c *Calendar) IsMakeupWorkday(t civil.Date) bool {
 	return isWeekend(t) && c.Day(t).Open
 }
 
 // NextOpen returns the first open day on or after t. It gives up (ok=false) after
 // 400 days, which only a calendar with a whole closed year could reach.
-func (c *Calendar) NextOpen(t time.Time) (time.Time, bool) {
-	t = civil(t)
+func (c *Calendar) NextOpen(t civil.Date) (civil.Date, bool) {
 	for i := 0; i < 400; i++ {
 		if c.IsOpen(t) {
 			return t, true
 		}
-		t = t.AddDate(0, 0, 1)
+		t = t.AddDays(1)
 	}
 	return t, false
-}
-
-func civil(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func (c *Calendar) clone() *Calendar {
 	n := &Calendar{
 		version:  c.version,
-		days:     make(map[time.Time]Day, len(c.days)),
+		days:     make(map[civil.Date]Day, len(c.days)),
 		years:    make(map[int]yearInfo, len(c.years)),
-		closures: make(map[time.Time]Closure, len(c.closures)),
+		closures: make(map[civil.Date]Closure, len(c.closures)),
 	}
 	for k, v := range c.days {
 		n.days[k] = v
@@ -262,19 +256,18 @@ func (c *Calendar) WithClosures(cs []Closure) *Calendar {
 		return c
 	}
 	// days and years are never modified after construction, so they are shared
-	n := &Calendar{version: c.version, days: c.days, years: c.years, closures: make(map[time.Time]Closure, len(c.closures)+len(cs))}
+	n := &Calendar{version: c.version, days: c.days, years: c.years, closures: make(map[civil.Date]Closure, len(c.closures)+len(cs))}
 	for k, v := range c.closures {
 		n.closures[k] = v
 	}
 	keys := make([]string, 0, len(cs))
 	for _, cl := range cs {
-		d := civil(cl.Date)
-		cl.Date = d
+		d := cl.Date
 		if prev, ok := n.closures[d]; ok && prev.Reason != "" && cl.Reason == "" {
 			cl.Reason = prev.Reason
 		}
 		n.closures[d] = cl
-		keys = append(keys, d.Format("2006-01-02")+"|"+cl.City)
+		keys = append(keys, d.ISO()+"|"+cl.City)
 	}
 	sort.Strings(keys)
 	n.version = c.version + "+closures." + shortHash([]byte(strings.Join(keys, "\n")))
@@ -313,7 +306,7 @@ func (c *Calendar) WithYears(days []Day) (*Calendar, error) {
 	n := c.clone()
 	replaced := map[int]bool{}
 	for _, d := range days {
-		replaced[civil(d.Date).Year()] = true
+		replaced[d.Date.Year()] = true
 	}
 	for k := range n.days {
 		if replaced[k.Year()] {
@@ -322,7 +315,6 @@ func (c *Calendar) WithYears(days []Day) (*Calendar, error) {
 	}
 	var sum strings.Builder
 	for _, d := range days {
-		d.Date = civil(d.Date)
 		if d.Kind == kindUnknownKey {
 			d.Kind = kindFor(d.Date, d.Open, d.Name)
 		}
@@ -333,7 +325,7 @@ func (c *Calendar) WithYears(days []Day) (*Calendar, error) {
 		if !d.isDefault() {
 			n.days[d.Date] = d
 		}
-		fmt.Fprintf(&sum, "%s,%t,%s\n", d.Date.Format("20060102"), d.Open, d.Name)
+		fmt.Fprintf(&sum, "%s,%t,%s\n", strings.ReplaceAll(d.Date.ISO(), "-", ""), d.Open, d.Name)
 	}
 	ys := make([]string, 0, len(replaced))
 	for y := range replaced {
@@ -348,7 +340,7 @@ func (c *Calendar) WithYears(days []Day) (*Calendar, error) {
 // make-up workdays, so a closed Saturday or Sunday with a name is a holiday that
 // falls on it (2026-10-10 國慶日): 行政程序法第48條第4項 treats it as a 國定假日,
 // not as an ordinary Saturday.
-func kindFor(t time.Time, open bool, name string) Kind {
+func kindFor(t civil.Date, open bool, name string) Kind {
 	switch {
 	case isWeekend(t) && open:
 		return MakeupWorkday
@@ -394,10 +386,11 @@ func LoadDGPA(r io.Reader) ([]Day, error) {
 		if len(row) < 3 {
 			return nil, fmt.Errorf("辦公日曆表第%d列欄位不足", i+1)
 		}
-		d, err := time.Parse("20060102", first)
+		t, err := time.Parse("20060102", first)
 		if err != nil {
 			return nil, fmt.Errorf("辦公日曆表第%d列日期「%s」應為西元年月日8位數字", i+1, first)
 		}
+		d := civil.New(t.Year(), t.Month(), t.Day())
 		if wd := strings.TrimSpace(row[1]); wd != "" && wd != weekdayChar(d) {
 			return nil, fmt.Errorf("辦公日曆表第%d列：%s 應為星期%s，檔案寫星期%s", i+1, first, weekdayChar(d), wd)
 		}
@@ -439,4 +432,4 @@ func isDigits(s string) bool {
 
 var weekdayChars = [...]string{"日", "一", "二", "三", "四", "五", "六"}
 
-func weekdayChar(t time.Time) string { return weekdayChars[t.Weekday()] }
+func weekdayChar(t civil.Date) string { return weekdayChars[t.Weekday()] }

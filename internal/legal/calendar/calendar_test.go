@@ -5,11 +5,12 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
+
+	"ebazhao/internal/platform/civil"
 )
 
-func d(s string) time.Time {
-	t, err := time.Parse("2006-01-02", s)
+func d(s string) civil.Date {
+	t, err := civil.ParseISO(s)
 	if err != nil {
 		panic(err)
 	}
@@ -149,8 +150,8 @@ func TestRevision2025(t *testing.T) {
 		}
 	}
 	// the rest of 2025 agrees, and other years are untouched
-	for x := d("2025-01-01"); x.Year() == 2025; x = x.AddDate(0, 0, 1) {
-		s := x.Format("2006-01-02")
+	for x := d("2025-01-01"); x.Year() == 2025; x = x.AddDays(1) {
+		s := x.ISO()
 		if s == "2025-09-29" || s == "2025-10-24" || s == "2025-12-25" {
 			continue
 		}
@@ -172,7 +173,7 @@ func TestLoadDGPABig5(t *testing.T) {
 	c := Default()
 	for _, day := range days {
 		if day.Open != c.IsOpen(day.Date) {
-			t.Errorf("%s: big5 open=%v, embedded %v", day.Date.Format("2006-01-02"), day.Open, c.IsOpen(day.Date))
+			t.Errorf("%s: big5 open=%v, embedded %v", day.Date.ISO(), day.Open, c.IsOpen(day.Date))
 		}
 	}
 	if days[0].Name != "開國紀念日" {
@@ -189,21 +190,21 @@ func TestWithYearsNewYear(t *testing.T) {
 			t.Fatal("unexpected year")
 		}
 		if day.Open != c.IsOpen(day.Date) {
-			t.Errorf("2026 file differs from embedded data on %s", day.Date.Format("2006-01-02"))
+			t.Errorf("2026 file differs from embedded data on %s", day.Date.ISO())
 		}
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff西元日期,星期,是否放假,備註\r\n")
-	for x := d("2028-01-01"); x.Year() == 2028; x = x.AddDate(0, 0, 1) {
+	for x := d("2028-01-01"); x.Year() == 2028; x = x.AddDays(1) {
 		flag := "0"
-		if isWeekend(x) || x.Format("01-02") == "01-03" {
+		if isWeekend(x) || x.ISO()[5:] == "01-03" {
 			flag = "2"
 		}
 		note := ""
-		if x.Format("01-02") == "01-03" {
+		if x.ISO()[5:] == "01-03" {
 			note = "測試假日"
 		}
-		buf.WriteString(x.Format("20060102") + "," + weekdayChar(x) + "," + flag + "," + note + "\r\n")
+		buf.WriteString(strings.ReplaceAll(x.ISO(), "-", "") + "," + weekdayChar(x) + "," + flag + "," + note + "\r\n")
 	}
 	// a synthetic 2028 file: a year outside the embedded data
 	moved, err := LoadDGPA(&buf)
@@ -311,7 +312,7 @@ func TestHolidayWeekend(t *testing.T) {
 	}
 	kinds := map[string]Kind{}
 	for _, x := range loaded {
-		kinds[x.Date.Format("2006-01-02")] = x.Kind
+		kinds[x.Date.ISO()] = x.Kind
 	}
 	if kinds["2026-10-03"] != Weekend || kinds["2026-10-09"] != Holiday || kinds["2026-10-10"] != Holiday || kinds["2026-10-11"] != Weekend {
 		t.Errorf("loaded kinds %v", kinds)
